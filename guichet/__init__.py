@@ -1,0 +1,1 @@
+"""Guichet: citizen relationship management for local governments."""

@@ -1,0 +1,3 @@
+from guichet.manage import main
+
+main()

@@ -1,0 +1,286 @@
+import secrets
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from guichet.catalog.models import Procedure
+from guichet.catalog.workflow import Category
+from guichet.organization.models import Organization, Service
+
+# Crockford's base32 without I, L, O, U: easy to read aloud and to type.
+TRACKING_ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
+TRACKING_LENGTH = 16  # 16 × 5 bits = 80 bits of randomness
+
+
+def new_tracking_code() -> str:
+    return "".join(secrets.choice(TRACKING_ALPHABET) for _ in range(TRACKING_LENGTH))
+
+
+def normalize_tracking_code(text: str) -> str:
+    """Accepts the code as typed: lower case, spaces, dashes, and O/I/L for 0/1/1."""
+    cleaned = "".join(ch for ch in text.upper() if ch.isalnum())
+    return cleaned.translate(str.maketrans({"O": "0", "I": "1", "L": "1"}))
+
+
+class Channel(models.TextChoices):
+    """How a request reached the organization."""
+
+    WEB = "web", _("Site web")
+    EMAIL = "email", _("E-mail")
+    PHONE = "phone", _("Téléphone")
+    COUNTER = "counter", _("Accueil physique")
+    MAIL = "mail", _("Courrier")
+    API = "api", _("API")
+
+
+class CaseQuerySet(models.QuerySet):
+    def for_organization(self, organization):
+        return self.filter(organization=organization)
+
+    def visible_to(self, membership):
+        """The cases a member of an organization may see: those of their services."""
+        cases = self.filter(organization_id=membership.organization_id)
+        if membership.sees_all_services:
+            return cases
+        return cases.filter(service__memberships=membership)
+
+    def open(self):
+        return self.exclude(category=Category.CLOSED)
+
+    def closed(self):
+        return self.filter(category=Category.CLOSED)
+
+    def overdue(self, now=None):
+        return self.open().filter(due_at__lt=now or timezone.now())
+
+    def for_listing(self):
+        return self.select_related("procedure", "service", "assignee")
+
+
+class Case(models.Model):
+    """A request or procedure filed by a citizen, through any channel.
+
+    The row holds the current state for fast listing; the journal (CaseEvent) holds the
+    history. Rows are written only by the domain actions in guichet/cases/actions.py.
+    """
+
+    organization = models.ForeignKey(
+        Organization, on_delete=models.PROTECT, related_name="cases", verbose_name=_("organisation")
+    )
+    procedure = models.ForeignKey(
+        Procedure, on_delete=models.PROTECT, related_name="cases", verbose_name=_("démarche")
+    )
+    reference = models.CharField(_("référence"), max_length=32)
+    tracking_code = models.CharField(
+        _("code de suivi"), max_length=TRACKING_LENGTH, unique=True, default=new_tracking_code
+    )
+    data = models.JSONField(_("réponses"), default=dict, blank=True)
+    state = models.CharField(_("état"), max_length=64)
+    category = models.CharField(
+        _("catégorie d'état"), max_length=16, choices=Category.CHOICES, default=Category.NEW
+    )
+    service = models.ForeignKey(
+        Service, on_delete=models.PROTECT, related_name="cases", verbose_name=_("service")
+    )
+    assignee = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="assigned_cases",
+        verbose_name=_("agent en charge"),
+    )
+    citizen = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="cases",
+        verbose_name=_("compte du demandeur"),
+    )
+    contact_name = models.CharField(_("nom du demandeur"), max_length=200)
+    contact_email = models.EmailField(_("e-mail du demandeur"), blank=True)
+    contact_phone = models.CharField(_("téléphone du demandeur"), max_length=32, blank=True)
+    language = models.CharField(_("langue du demandeur"), max_length=8, default="fr")
+    channel = models.CharField(_("canal"), max_length=16, choices=Channel.choices)
+    address = models.CharField(_("adresse"), max_length=300, blank=True)
+    latitude = models.FloatField(_("latitude"), null=True, blank=True)
+    longitude = models.FloatField(_("longitude"), null=True, blank=True)
+    created_at = models.DateTimeField(_("déposée le"), default=timezone.now)
+    updated_at = models.DateTimeField(_("mise à jour le"), default=timezone.now)
+    due_at = models.DateTimeField(_("échéance"), null=True, blank=True)
+    closed_at = models.DateTimeField(_("clôturée le"), null=True, blank=True)
+
+    objects = CaseQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("demande")
+        verbose_name_plural = _("demandes")
+        ordering = ["-created_at"]
+        constraints = [
+            models.UniqueConstraint(fields=["organization", "reference"], name="unique_case_ref"),
+        ]
+        indexes = [
+            # The inbox: a service's cases by category, soonest deadline first.
+            models.Index(fields=["service", "category", "due_at"], name="case_inbox_idx"),
+            models.Index(fields=["organization", "created_at"], name="case_org_created_idx"),
+            models.Index(fields=["assignee", "category"], name="case_assignee_idx"),
+        ]
+
+    def __str__(self):
+        return self.reference
+
+    def get_workflow(self):
+        return self.procedure.get_workflow()
+
+    @property
+    def state_info(self):
+        return self.get_workflow().state(self.state)
+
+    @property
+    def is_closed(self) -> bool:
+        return self.category == Category.CLOSED
+
+    @property
+    def is_overdue(self) -> bool:
+        return bool(self.due_at and not self.is_closed and self.due_at < timezone.now())
+
+    @property
+    def formatted_tracking_code(self) -> str:
+        code = self.tracking_code
+        return "-".join(code[i : i + 4] for i in range(0, len(code), 4))
+
+
+class EventKind(models.TextChoices):
+    SUBMITTED = "submitted", _("Demande déposée")
+    TRANSITIONED = "transitioned", _("Changement d'état")
+    ASSIGNED = "assigned", _("Attribution")
+    MESSAGE = "message", _("Message")
+    NOTE = "note", _("Note interne")
+
+
+class CaseEventQuerySet(models.QuerySet):
+    def public(self):
+        return self.filter(is_public=True)
+
+    def undispatched(self):
+        return self.filter(dispatched_at__isnull=True)
+
+
+class CaseEvent(models.Model):
+    """One entry of a case's journal: who did what, when. Append-only.
+
+    Public events make the citizen's timeline; all of them make the agents' history and the
+    audit trail. Notifications are derived from events by the worker (`dispatched_at` is set
+    once every subscriber has seen the event).
+    """
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="events")
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("auteur"),
+    )
+    kind = models.CharField(_("type"), max_length=32, choices=EventKind.choices)
+    is_public = models.BooleanField(_("visible du demandeur"), default=False)
+    payload = models.JSONField(_("détails"), default=dict, blank=True)
+    created_at = models.DateTimeField(_("date"), default=timezone.now)
+    dispatched_at = models.DateTimeField(null=True, blank=True)
+
+    objects = CaseEventQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("événement")
+        verbose_name_plural = _("journal")
+        ordering = ["created_at", "pk"]
+        indexes = [
+            models.Index(fields=["case", "created_at"], name="event_case_idx"),
+            models.Index(
+                fields=["created_at"],
+                condition=Q(dispatched_at__isnull=True),
+                name="event_undispatched_idx",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.case_id} {self.kind} {self.created_at:%Y-%m-%d %H:%M}"
+
+
+class Message(models.Model):
+    """A message between the citizen and the agents, shown on both sides."""
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="messages")
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("auteur"),
+    )
+    from_citizen = models.BooleanField(_("écrit par le demandeur"))
+    body = models.TextField(_("message"))
+    created_at = models.DateTimeField(_("envoyé le"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("message")
+        verbose_name_plural = _("messages")
+        ordering = ["created_at", "pk"]
+        indexes = [models.Index(fields=["case", "created_at"], name="message_case_idx")]
+
+    def __str__(self):
+        return f"{self.case_id}: {self.body[:40]}"
+
+
+def attachment_path(instance, filename):
+    # A random folder keeps two files of the same name apart and their addresses unguessable.
+    folder = secrets.token_hex(8)
+    return f"cases/{instance.case.organization_id}/{instance.case_id}/{folder}/{filename}"
+
+
+class Attachment(models.Model):
+    """A file attached to a case: a form answer, or a message's enclosure."""
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="attachments")
+    message = models.ForeignKey(
+        Message, on_delete=models.CASCADE, null=True, blank=True, related_name="attachments"
+    )
+    field_id = models.CharField(_("champ"), max_length=64, blank=True)
+    file = models.FileField(_("fichier"), upload_to=attachment_path, max_length=300)
+    original_name = models.CharField(_("nom du fichier"), max_length=200)
+    content_type = models.CharField(max_length=100, blank=True)
+    size = models.PositiveBigIntegerField(_("taille"))
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = _("pièce jointe")
+        verbose_name_plural = _("pièces jointes")
+        ordering = ["created_at", "pk"]
+
+    def __str__(self):
+        return self.original_name
+
+
+class ReferenceCounter(models.Model):
+    """The last case number given in an organization for a year (GU-2026-000123)."""
+
+    organization = models.ForeignKey(Organization, on_delete=models.CASCADE, related_name="+")
+    year = models.PositiveIntegerField()
+    value = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["organization", "year"], name="unique_counter")
+        ]
+
+    def __str__(self):
+        return f"{self.organization_id}/{self.year}: {self.value}"

@@ -1,0 +1,55 @@
+"""Background work of the journal: hand each new event to its subscribers.
+
+Subscribers (settings.GUICHET_EVENT_SUBSCRIBERS) are functions called with a CaseEvent; the
+notification outbox is one. The lower layers never import the doors: they are named in
+settings only.
+"""
+
+import datetime
+import logging
+
+from django.conf import settings
+from django.db import transaction
+from django.utils import timezone
+from django.utils.module_loading import import_string
+from django_tasks import task
+
+from .models import CaseEvent
+
+logger = logging.getLogger(__name__)
+
+
+def subscribers():
+    return [import_string(path) for path in settings.GUICHET_EVENT_SUBSCRIBERS]
+
+
+@task()
+def dispatch_event(event_id: int) -> None:
+    """Hands one journal event to every subscriber, once."""
+    with transaction.atomic():
+        event = (
+            CaseEvent.objects.select_for_update()
+            .select_related("case", "case__procedure", "case__organization", "actor")
+            .filter(pk=event_id, dispatched_at__isnull=True)
+            .first()
+        )
+        if event is None:  # already dispatched, e.g. by the sweep
+            return
+        for subscriber in subscribers():
+            subscriber(event)
+        event.dispatched_at = timezone.now()
+        event.save(update_fields=["dispatched_at"])
+
+
+@task()
+def dispatch_pending_events() -> int:
+    """Catches up on events whose dispatch was lost (a crash between commit and enqueue)."""
+    cutoff = timezone.now() - datetime.timedelta(minutes=1)
+    pending = list(
+        CaseEvent.objects.undispatched()
+        .filter(created_at__lt=cutoff)
+        .values_list("pk", flat=True)[:500]
+    )
+    for event_id in pending:
+        dispatch_event.call(event_id)
+    return len(pending)

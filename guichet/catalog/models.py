@@ -1,0 +1,87 @@
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from guichet.organization.models import Organization, Service
+
+from .workflow import Workflow, default_workflow
+
+
+class Theme(models.TextChoices):
+    """The themes under which the portal lists procedures."""
+
+    CIVIL_STATUS = "etat-civil", _("État civil et citoyenneté")
+    ROADS = "voirie", _("Voirie, propreté et espace public")
+    WASTE = "dechets", _("Déchets")
+    SCHOOLS = "ecoles", _("Écoles et jeunesse")
+    PLANNING = "urbanisme", _("Urbanisme et logement")
+    ASSOCIATIONS = "associations", _("Associations, salles et événements")
+    BUSINESS = "economie", _("Commerces et entreprises")
+    GENERAL = "general", _("Contacter la mairie")
+
+
+class ProcedureQuerySet(models.QuerySet):
+    def for_organization(self, organization):
+        return self.filter(organization=organization)
+
+    def published(self):
+        return self.filter(is_published=True)
+
+
+class Procedure(models.Model):
+    """A procedure (démarche) of the catalog: what a citizen can ask for, and how it is handled.
+
+    Procedures are data: the form (`fields`, a list of typed fields with stable ids, see
+    catalog/formschema.py) and the workflow (`workflow`, see catalog/workflow.py) are stored as
+    JSON and configured, never coded.
+    """
+
+    organization = models.ForeignKey(
+        Organization,
+        on_delete=models.CASCADE,
+        related_name="procedures",
+        verbose_name=_("organisation"),
+    )
+    service = models.ForeignKey(
+        Service,
+        on_delete=models.PROTECT,
+        related_name="procedures",
+        verbose_name=_("service destinataire"),
+    )
+    title = models.CharField(_("titre"), max_length=200)
+    slug = models.SlugField(_("nom court"), max_length=100)
+    summary = models.CharField(_("résumé"), max_length=300, blank=True)
+    description = models.TextField(_("description"), blank=True)
+    theme = models.CharField(
+        _("thème"), max_length=32, choices=Theme.choices, default=Theme.GENERAL
+    )
+    is_published = models.BooleanField(_("publiée"), default=False)
+    asks_location = models.BooleanField(
+        _("demande une localisation"),
+        default=False,
+        help_text=_(
+            "Le demandeur indique une adresse et, s'il le souhaite, un point sur la carte."
+        ),
+    )
+    processing_days = models.PositiveIntegerField(
+        _("délai de traitement (jours)"), null=True, blank=True
+    )
+    fields = models.JSONField(_("champs du formulaire"), default=list, blank=True)
+    workflow = models.JSONField(_("circuit de traitement"), default=default_workflow)
+    created_at = models.DateTimeField(_("créée le"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("modifiée le"), auto_now=True)
+
+    objects = ProcedureQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("démarche")
+        verbose_name_plural = _("démarches")
+        ordering = ["title"]
+        constraints = [
+            models.UniqueConstraint(fields=["organization", "slug"], name="unique_procedure_slug")
+        ]
+
+    def __str__(self):
+        return self.title
+
+    def get_workflow(self) -> Workflow:
+        return Workflow(self.workflow)

@@ -1,0 +1,260 @@
+"""The shared cast of the test suite, and real components (SMTP server, worker).
+
+The cast: a citizen, another citizen, an agent of service A (roads), an agent of service B
+(civil status), a supervisor of both, an administrator, and an agent of another organization.
+"""
+
+import socket
+
+import pytest
+from django.core.management import call_command
+
+from guichet.accounts.models import User
+from guichet.catalog.models import Procedure, Theme
+from guichet.organization.models import Membership, Organization, Role, Service
+
+PASSWORD = "correct horse battery staple"
+
+ROAD_FIELDS = [
+    {
+        "id": "kind",
+        "type": "choice",
+        "label": "Type de problème",
+        "required": True,
+        "choices": ["Nid-de-poule", "Éclairage", "Signalisation"],
+    },
+    {"id": "description", "type": "textarea", "label": "Description", "required": True},
+    {"id": "photo", "type": "file", "label": "Photo"},
+]
+CERTIFICATE_FIELDS = [
+    {
+        "id": "certificate",
+        "type": "choice",
+        "label": "Acte demandé",
+        "required": True,
+        "choices": ["Naissance", "Mariage", "Décès"],
+    },
+    {"id": "event_date", "type": "date", "label": "Date de l'événement", "required": True},
+    {"id": "copies", "type": "number", "label": "Nombre d'exemplaires", "min": 1, "max": 5},
+]
+
+
+@pytest.fixture(autouse=True)
+def _fast_hashing_and_media(settings, tmp_path):
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    settings.MEDIA_ROOT = tmp_path / "media"
+    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    }
+
+
+@pytest.fixture
+def org(db):
+    return Organization.objects.create(
+        name="Ville de Démoville",
+        slug="demoville",
+        is_default=True,
+        reference_prefix="DV",
+        email="contact@demoville.test",
+    )
+
+
+@pytest.fixture
+def other_org(db):
+    return Organization.objects.create(
+        name="Villeneuve-sur-Démo",
+        slug="villeneuve",
+        domain="villeneuve.test",
+        reference_prefix="VS",
+    )
+
+
+@pytest.fixture
+def service_a(org):
+    return Service.objects.create(organization=org, name="Voirie", slug="voirie")
+
+
+@pytest.fixture
+def service_b(org):
+    return Service.objects.create(organization=org, name="État civil", slug="etat-civil")
+
+
+@pytest.fixture
+def other_service(other_org):
+    return Service.objects.create(organization=other_org, name="Voirie", slug="voirie")
+
+
+@pytest.fixture
+def procedure_a(org, service_a):
+    return Procedure.objects.create(
+        organization=org,
+        service=service_a,
+        title="Signaler un problème sur la voirie",
+        slug="signaler-voirie",
+        theme=Theme.ROADS,
+        is_published=True,
+        asks_location=True,
+        processing_days=15,
+        fields=ROAD_FIELDS,
+    )
+
+
+@pytest.fixture
+def procedure_b(org, service_b):
+    return Procedure.objects.create(
+        organization=org,
+        service=service_b,
+        title="Demander un acte d'état civil",
+        slug="acte-etat-civil",
+        theme=Theme.CIVIL_STATUS,
+        is_published=True,
+        processing_days=10,
+        fields=CERTIFICATE_FIELDS,
+    )
+
+
+@pytest.fixture
+def other_procedure(other_org, other_service):
+    return Procedure.objects.create(
+        organization=other_org,
+        service=other_service,
+        title="Signaler un problème",
+        slug="signaler-voirie",
+        is_published=True,
+        fields=ROAD_FIELDS[:2],
+    )
+
+
+def make_user(email, **extra):
+    return User.objects.create_user(email=email, password=PASSWORD, **extra)
+
+
+def make_member(email, organization, role, services, **extra):
+    user = make_user(email, **extra)
+    membership = Membership.objects.create(user=user, organization=organization, role=role)
+    membership.services.set(services)
+    return user
+
+
+@pytest.fixture
+def citizen(db):
+    return make_user("alice@example.test", first_name="Alice", last_name="Martin")
+
+
+@pytest.fixture
+def other_citizen(db):
+    return make_user("bob@example.test", first_name="Bob", last_name="Durand")
+
+
+@pytest.fixture
+def agent_a(org, service_a):
+    return make_member("agent.a@demoville.test", org, Role.AGENT, [service_a], first_name="Anne")
+
+
+@pytest.fixture
+def agent_b(org, service_b):
+    return make_member("agent.b@demoville.test", org, Role.AGENT, [service_b], first_name="Basile")
+
+
+@pytest.fixture
+def supervisor(org, service_a, service_b):
+    return make_member("chef@demoville.test", org, Role.SUPERVISOR, [service_a, service_b])
+
+
+@pytest.fixture
+def administrator(org):
+    return make_member("admin@demoville.test", org, Role.ADMINISTRATOR, [])
+
+
+@pytest.fixture
+def other_org_agent(other_org, other_service):
+    return make_member("agent@villeneuve.test", other_org, Role.AGENT, [other_service])
+
+
+def submit(procedure, **overrides):
+    """Files a case through the domain action, with valid answers for the cast's procedures."""
+    from guichet.cases.actions import submit_case
+
+    answers = {
+        "signaler-voirie": {"kind": "Nid-de-poule", "description": "Un trou devant le 12."},
+        "acte-etat-civil": {"certificate": "Naissance", "event_date": "1990-05-04", "copies": 2},
+    }
+    kwargs = {
+        "procedure": procedure,
+        "data": answers[procedure.slug],
+        "channel": "web",
+        "contact_name": "Alice Martin",
+        "contact_email": "alice@example.test",
+    }
+    kwargs.update(overrides)
+    return submit_case(**kwargs)
+
+
+@pytest.fixture
+def case_a(procedure_a):
+    return submit(procedure_a)
+
+
+@pytest.fixture
+def case_b(procedure_b):
+    return submit(procedure_b)
+
+
+@pytest.fixture
+def run_worker():
+    """Runs the real worker command until the queue is empty (needs transactional tests)."""
+
+    def run():
+        call_command("worker", batch=True, verbosity=0)
+
+    return run
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+class _Inbox:
+    """What the SMTP server received."""
+
+    def __init__(self):
+        self.messages = []
+
+    async def handle_DATA(self, server, session, envelope):  # noqa: N802 (aiosmtpd's name)
+        from email import message_from_bytes, policy
+
+        message = message_from_bytes(envelope.content, policy=policy.default)
+        self.messages.append(
+            {
+                "from": envelope.mail_from,
+                "to": envelope.rcpt_tos,
+                "subject": str(message["subject"]),
+                "body": message.get_body(preferencelist=("plain",)).get_content(),
+            }
+        )
+        return "250 Message accepted for delivery"
+
+
+@pytest.fixture
+def smtp_server(settings):
+    """A real SMTP server (aiosmtpd) on a free local port; Django sends to it."""
+    from aiosmtpd.controller import Controller
+
+    inbox = _Inbox()
+    port = _free_port()
+    controller = Controller(inbox, hostname="127.0.0.1", port=port)
+    controller.start()
+    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    settings.EMAIL_HOST = "127.0.0.1"
+    settings.EMAIL_PORT = port
+    settings.EMAIL_USE_TLS = False
+    settings.EMAIL_USE_SSL = False
+    settings.EMAIL_TIMEOUT = 10
+    inbox.port = port
+    inbox.controller = controller
+    yield inbox
+    controller.stop()

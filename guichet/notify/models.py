@@ -1,0 +1,49 @@
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from guichet.cases.models import CaseEvent
+
+
+class OutgoingEmailQuerySet(models.QuerySet):
+    def due(self, now=None):
+        return self.filter(sent_at__isnull=True, next_attempt_at__lte=now or timezone.now())
+
+
+class OutgoingEmail(models.Model):
+    """The outbox: an e-mail composed from a journal event, kept until it is delivered.
+
+    Written in the same transaction that marks the event dispatched; sent by the worker and
+    retried with a growing delay while the mail server refuses it, so nothing is lost.
+    """
+
+    event = models.ForeignKey(
+        CaseEvent, on_delete=models.CASCADE, null=True, blank=True, related_name="emails"
+    )
+    to = models.EmailField(_("destinataire"))
+    subject = models.CharField(_("objet"), max_length=300)
+    body = models.TextField(_("texte"))
+    created_at = models.DateTimeField(default=timezone.now)
+    sent_at = models.DateTimeField(_("envoyé le"), null=True, blank=True)
+    attempts = models.PositiveIntegerField(_("tentatives"), default=0)
+    next_attempt_at = models.DateTimeField(default=timezone.now)
+    last_error = models.TextField(blank=True)
+
+    objects = OutgoingEmailQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("e-mail sortant")
+        verbose_name_plural = _("e-mails sortants")
+        ordering = ["-created_at"]
+        constraints = [
+            models.UniqueConstraint(fields=["event", "to"], name="one_email_per_event_recipient")
+        ]
+        indexes = [
+            models.Index(
+                fields=["next_attempt_at"], condition=Q(sent_at__isnull=True), name="email_due_idx"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.to}: {self.subject}"

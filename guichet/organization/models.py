@@ -1,0 +1,152 @@
+from django.conf import settings
+from django.core.validators import FileExtensionValidator, RegexValidator
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+
+class Organization(models.Model):
+    """A collectivité (town hall, intercommunality, département) served by this instance.
+
+    One instance hosts several organizations; each has its own portal and back office, reached
+    by its host name or, as a fallback, by the path prefix /o/<slug>/. A request that matches
+    none is served by the default organization.
+    """
+
+    name = models.CharField(_("nom"), max_length=200)
+    slug = models.SlugField(_("nom court"), unique=True)
+    domain = models.CharField(
+        _("nom d'hôte"),
+        max_length=253,
+        blank=True,
+        help_text=_(
+            "Le nom d'hôte du portail de cette organisation, par exemple guichet.demoville.fr."
+        ),
+    )
+    is_default = models.BooleanField(_("organisation par défaut"), default=False)
+    reference_prefix = models.CharField(
+        _("préfixe des références"),
+        max_length=8,
+        default="GU",
+        validators=[RegexValidator(r"^[A-Z]{1,8}$", _("Utilisez de 1 à 8 lettres majuscules."))],
+    )
+    address = models.TextField(_("adresse"), blank=True)
+    email = models.EmailField(_("e-mail de contact"), blank=True)
+    phone = models.CharField(_("téléphone de contact"), max_length=32, blank=True)
+    website = models.URLField(_("site web"), blank=True)
+    logo = models.FileField(
+        _("logo"),
+        upload_to="logos/",
+        blank=True,
+        validators=[FileExtensionValidator(["png", "jpg", "jpeg", "svg", "webp"])],
+    )
+
+    class Meta:
+        verbose_name = _("organisation")
+        verbose_name_plural = _("organisations")
+        ordering = ["name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["is_default"], condition=Q(is_default=True), name="one_default_org"
+            ),
+            models.UniqueConstraint(
+                fields=["domain"], condition=~Q(domain=""), name="unique_org_domain"
+            ),
+        ]
+
+    def __str__(self):
+        return self.name
+
+    @property
+    def base_url(self) -> str:
+        """The absolute address of this organization's portal, for links in e-mails."""
+        if self.domain:
+            scheme = "https" if settings.HTTPS else "http"
+            return f"{scheme}://{self.domain}"
+        if self.is_default:
+            return settings.GUICHET_BASE_URL
+        return f"{settings.GUICHET_BASE_URL}/o/{self.slug}"
+
+    def absolute_url(self, path: str) -> str:
+        """`path` is an address reversed outside a request (no script prefix)."""
+        return self.base_url + path
+
+
+class Service(models.Model):
+    """A department of an organization (roads, civil status, ...) that handles cases."""
+
+    organization = models.ForeignKey(
+        Organization,
+        on_delete=models.CASCADE,
+        related_name="services",
+        verbose_name=_("organisation"),
+    )
+    name = models.CharField(_("nom"), max_length=200)
+    slug = models.SlugField(_("nom court"))
+    email = models.EmailField(_("e-mail"), blank=True)
+    phone = models.CharField(_("téléphone"), max_length=32, blank=True)
+    address = models.TextField(_("adresse"), blank=True)
+    opening_hours = models.TextField(_("horaires d'ouverture"), blank=True)
+
+    class Meta:
+        verbose_name = _("service")
+        verbose_name_plural = _("services")
+        ordering = ["name"]
+        constraints = [
+            models.UniqueConstraint(fields=["organization", "slug"], name="unique_service_slug")
+        ]
+
+    def __str__(self):
+        return self.name
+
+
+class Role(models.TextChoices):
+    AGENT = "agent", _("Agent")
+    SUPERVISOR = "supervisor", _("Superviseur")
+    ADMINISTRATOR = "admin", _("Administrateur")
+
+
+class MembershipQuerySet(models.QuerySet):
+    def for_organization(self, organization):
+        return self.filter(organization=organization)
+
+
+class Membership(models.Model):
+    """What a user may do in one organization: a role, and the services they work for.
+
+    Agents and supervisors see the cases of their services; administrators see every case of
+    the organization.
+    """
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="memberships",
+        verbose_name=_("utilisateur"),
+    )
+    organization = models.ForeignKey(
+        Organization,
+        on_delete=models.CASCADE,
+        related_name="memberships",
+        verbose_name=_("organisation"),
+    )
+    role = models.CharField(_("rôle"), max_length=16, choices=Role.choices, default=Role.AGENT)
+    services = models.ManyToManyField(
+        Service, blank=True, related_name="memberships", verbose_name=_("services")
+    )
+
+    objects = MembershipQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("rattachement")
+        verbose_name_plural = _("rattachements")
+        constraints = [
+            models.UniqueConstraint(fields=["user", "organization"], name="unique_membership")
+        ]
+
+    def __str__(self):
+        return f"{self.user} @ {self.organization} ({self.get_role_display()})"
+
+    @property
+    def sees_all_services(self) -> bool:
+        return self.role == Role.ADMINISTRATOR
