@@ -27,21 +27,25 @@ from .models import (
     Message,
     ReferenceCounter,
 )
-from .tasks import dispatch_event
+from .tasks import dispatch_event, dispatch_suppressed
 
 MAX_MESSAGE_LENGTH = 10000
 
 
 def _record(case, *, kind, actor=None, is_public, payload=None, at=None) -> CaseEvent:
+    at = at or timezone.now()
+    quiet = dispatch_suppressed()
     event = CaseEvent.objects.create(
         case=case,
         actor=actor if actor is not None and actor.is_authenticated else None,
         kind=kind,
         is_public=is_public,
         payload=payload or {},
-        created_at=at or timezone.now(),
+        created_at=at,
+        dispatched_at=at if quiet else None,
     )
-    transaction.on_commit(lambda: dispatch_event.enqueue(event.pk))
+    if not quiet:
+        transaction.on_commit(lambda: dispatch_event.enqueue(event.pk))
     return event
 
 
@@ -165,8 +169,13 @@ def submit_case(
 
 
 @transaction.atomic
-def transition_case(*, case: Case, transition: str, actor, comment: str = "") -> Case:
-    """Moves a case along its workflow by the transition named `transition`."""
+def transition_case(
+    *, case: Case, transition: str, actor, comment: str = "", at: datetime.datetime | None = None
+) -> Case:
+    """Moves a case along its workflow by the transition named `transition`.
+
+    `at` backdates the change (imports of history); it defaults to now.
+    """
     _require_agent(actor, case)
     case = Case.objects.select_for_update().select_related("procedure").get(pk=case.pk)
     workflow = case.get_workflow()
@@ -177,7 +186,7 @@ def transition_case(*, case: Case, transition: str, actor, comment: str = "") ->
         )
     target = workflow.state(step.target)
     previous = case.state
-    now = timezone.now()
+    now = at or timezone.now()
     case.state = target.code
     case.category = target.category
     case.closed_at = now if target.category == Category.CLOSED else None
@@ -200,7 +209,7 @@ def transition_case(*, case: Case, transition: str, actor, comment: str = "") ->
 
 
 @transaction.atomic
-def assign_case(*, case: Case, assignee, actor) -> Case:
+def assign_case(*, case: Case, assignee, actor, at: datetime.datetime | None = None) -> Case:
     """Gives the case to `assignee` (an agent who can handle it), or to nobody (None)."""
     _require_agent(actor, case)
     if assignee is not None and not can_handle(assignee, case):
@@ -210,7 +219,7 @@ def assign_case(*, case: Case, assignee, actor) -> Case:
     if previous == (assignee.pk if assignee else None):
         return case
     case.assignee = assignee
-    case.updated_at = timezone.now()
+    case.updated_at = at or timezone.now()
     case.save(update_fields=["assignee", "updated_at"])
     _record(
         case,
@@ -218,12 +227,21 @@ def assign_case(*, case: Case, assignee, actor) -> Case:
         actor=actor,
         is_public=False,
         payload={"from": previous, "to": assignee.pk if assignee else None},
+        at=case.updated_at,
     )
     return case
 
 
 @transaction.atomic
-def post_message(*, case: Case, body: str, from_citizen: bool, author=None, files=()) -> Message:
+def post_message(
+    *,
+    case: Case,
+    body: str,
+    from_citizen: bool,
+    author=None,
+    files=(),
+    at: datetime.datetime | None = None,
+) -> Message:
     """A message from the citizen to the agents, or from an agent to the citizen."""
     body = (body or "").strip()
     if not body:
@@ -243,6 +261,7 @@ def post_message(*, case: Case, body: str, from_citizen: bool, author=None, file
         author=author if author is not None and author.is_authenticated else None,
         from_citizen=from_citizen,
         body=body,
+        created_at=at or timezone.now(),
     )
     for upload in files:
         _save_attachment(case, upload, message=message, actor=author)
@@ -259,7 +278,9 @@ def post_message(*, case: Case, body: str, from_citizen: bool, author=None, file
 
 
 @transaction.atomic
-def add_internal_note(*, case: Case, body: str, actor) -> CaseEvent:
+def add_internal_note(
+    *, case: Case, body: str, actor, at: datetime.datetime | None = None
+) -> CaseEvent:
     """A note for the agents only; never shown to the citizen."""
     _require_agent(actor, case)
     body = (body or "").strip()
@@ -269,4 +290,6 @@ def add_internal_note(*, case: Case, body: str, actor) -> CaseEvent:
         raise ValidationError(
             {"body": [_("La note dépasse %(max)s caractères.") % {"max": MAX_MESSAGE_LENGTH}]}
         )
-    return _record(case, kind=EventKind.NOTE, actor=actor, is_public=False, payload={"body": body})
+    return _record(
+        case, kind=EventKind.NOTE, actor=actor, is_public=False, payload={"body": body}, at=at
+    )

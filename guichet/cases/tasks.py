@@ -5,6 +5,8 @@ notification outbox is one. The lower layers never import the doors: they are na
 settings only.
 """
 
+import contextlib
+import contextvars
 import datetime
 import logging
 
@@ -17,6 +19,26 @@ from django_tasks import task
 from .models import CaseEvent
 
 logger = logging.getLogger(__name__)
+
+
+_suppressed = contextvars.ContextVar("guichet_dispatch_suppressed", default=False)
+
+
+@contextlib.contextmanager
+def suppress_dispatch():
+    """Journal events written inside are recorded as already dispatched: nobody is notified.
+
+    For loading history (demo data, imports from another system), never for live work.
+    """
+    token = _suppressed.set(True)
+    try:
+        yield
+    finally:
+        _suppressed.reset(token)
+
+
+def dispatch_suppressed() -> bool:
+    return _suppressed.get()
 
 
 def subscribers():
