@@ -50,6 +50,29 @@ def _fast_hashing_and_media(settings, tmp_path):
     }
 
 
+@pytest.fixture(autouse=True)
+def _case_rows_are_written_by_actions_only():
+    """Fails any test in which a case, event, message or attachment is saved outside the
+    domain actions: views, forms, commands and handlers must all go through them."""
+    from django.db.models.signals import pre_save
+
+    from guichet.cases.models import Attachment, Case, CaseEvent, Message
+    from guichet.cases.tasks import is_writing_cases
+
+    def guard(sender, instance, **kwargs):
+        if not is_writing_cases():
+            raise AssertionError(
+                f"{sender.__name__} saved outside guichet/cases/actions.py"  # noqa: B023
+            )
+
+    models = [Case, CaseEvent, Message, Attachment]
+    for model in models:
+        pre_save.connect(guard, sender=model, dispatch_uid=f"guard-{model.__name__}")
+    yield
+    for model in models:
+        pre_save.disconnect(sender=model, dispatch_uid=f"guard-{model.__name__}")
+
+
 @pytest.fixture
 def org(db):
     return Organization.objects.create(

@@ -172,7 +172,8 @@ STORAGES = {
         )
     },
 }
-WHITENOISE_USE_FINDERS = DEBUG
+# Serve straight from the apps when there is no collectstatic (DEBUG, tests).
+WHITENOISE_USE_FINDERS = DEBUG or envbool("WHITENOISE_USE_FINDERS", False)
 # Uploads: a citizen's attachment may not exceed this size (bytes).
 GUICHET_MAX_UPLOAD_SIZE = envint("GUICHET_MAX_UPLOAD_SIZE", 10 * 1024 * 1024)
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024

@@ -22,6 +22,21 @@ logger = logging.getLogger(__name__)
 
 
 _suppressed = contextvars.ContextVar("guichet_dispatch_suppressed", default=False)
+_writing = contextvars.ContextVar("guichet_writing_cases", default=False)
+
+
+@contextlib.contextmanager
+def writing_cases():
+    """Inside: domain code that may write case rows (the actions, the journal dispatcher)."""
+    token = _writing.set(True)
+    try:
+        yield
+    finally:
+        _writing.reset(token)
+
+
+def is_writing_cases() -> bool:
+    return _writing.get()
 
 
 @contextlib.contextmanager
@@ -48,7 +63,7 @@ def subscribers():
 @task()
 def dispatch_event(event_id: int) -> None:
     """Hands one journal event to every subscriber, once."""
-    with transaction.atomic():
+    with writing_cases(), transaction.atomic():
         event = (
             CaseEvent.objects.select_for_update()
             .select_related("case", "case__procedure", "case__organization", "actor")
