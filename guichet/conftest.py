@@ -42,6 +42,8 @@ CERTIFICATE_FIELDS = [
 @pytest.fixture(autouse=True)
 def _fast_hashing_and_media(settings, tmp_path):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    # The cast's second organization lives on villeneuve.test.
+    settings.ALLOWED_HOSTS = [*settings.ALLOWED_HOSTS, ".test"]
     settings.MEDIA_ROOT = tmp_path / "media"
     settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
     settings.STORAGES = {

@@ -1,5 +1,6 @@
 """Finds the organization a request is for: by host name, then /o/<slug>/, then the default."""
 
+from django.http.request import split_domain_port
 from django.urls import get_script_prefix, set_script_prefix
 
 from .models import Organization
