@@ -4,7 +4,9 @@ The cast: a citizen, another citizen, an agent of service A (roads), an agent of
 (civil status), a supervisor of both, an administrator, and an agent of another organization.
 """
 
+import os
 import socket
+from pathlib import Path
 
 import pytest
 from django.core.management import call_command
@@ -283,3 +285,80 @@ def smtp_server(settings):
     inbox.controller = controller
     yield inbox
     controller.stop()
+
+
+# --- Browser tests -------------------------------------------------------------------------
+# Debian's Chromium driven by Playwright; axe-core from node_modules (npm install).
+
+CHROMIUM = "/usr/bin/chromium"
+AXE = Path(__file__).resolve().parent.parent / "node_modules" / "axe-core" / "axe.min.js"
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+
+
+def _browser_missing() -> str | None:
+    try:
+        import playwright  # noqa: F401
+    except ImportError:
+        return "Playwright is not installed (make test installs it)"
+    if not os.path.exists(CHROMIUM):
+        return f"no Chromium at {CHROMIUM} (apt-get install chromium)"
+    if not AXE.exists():
+        return "axe-core is not installed (npm install)"
+    return None
+
+
+@pytest.fixture(scope="session")
+def browser():
+    missing = _browser_missing()
+    if missing:
+        if os.environ.get("GUICHET_REQUIRE_BROWSER"):
+            pytest.fail(f"Browser tests are required here, but {missing}.")
+        pytest.skip(f"Browser tests skipped: {missing}.")
+    from playwright.sync_api import sync_playwright
+
+    # Playwright's sync API runs an event loop in this thread; the ORM calls made by the
+    # tests themselves are still synchronous.
+    os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield chromium
+        chromium.close()
+
+
+@pytest.fixture(params=[375, 1280], ids=["mobile", "desktop"])
+def page(request, browser, live_server):
+    """A page at a phone's and a desktop's width, on the live server."""
+    width = request.param
+    context = browser.new_context(
+        viewport={"width": width, "height": 900}, base_url=live_server.url, locale="fr-FR"
+    )
+    page = context.new_page()
+    page.set_default_timeout(15000)
+    page.width = width
+    yield page
+    context.close()
+
+
+def check_accessibility(page) -> None:
+    """Runs axe-core on the page (WCAG 2.1 A and AA rules); any violation fails the test."""
+    page.evaluate(AXE.read_text())
+    result = page.evaluate(
+        """async () => await axe.run(document, {
+            runOnly: {type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa',
+                                             'best-practice']}
+        })"""
+    )
+    violations = [
+        f"{v['id']} ({v['impact']}): {v['help']} — "
+        + "; ".join(node["target"][0] if node["target"] else "?" for node in v["nodes"][:5])
+        for v in result["violations"]
+    ]
+    assert violations == [], f"axe-core on {page.url} at {page.width}px:\n" + "\n".join(violations)

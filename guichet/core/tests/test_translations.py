@@ -1,0 +1,112 @@
+"""The interface is written in French (the msgids); the English catalogue must be complete."""
+
+import os
+import re
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+PACKAGE = Path(__file__).resolve().parents[2]
+CATALOGUE = PACKAGE / "locale" / "en" / "LC_MESSAGES"
+
+
+def _entries(po_text: str) -> list[dict]:
+    """Parses a .po file into entries (msgctxt, msgid, msgstr[...], flags)."""
+    entries, current, field = [], None, None
+    for line in po_text.splitlines() + [""]:
+        if not line.strip():
+            if current is not None:
+                entries.append(current)
+            current, field = None, None
+            continue
+        if current is None:
+            current = {"flags": "", "msgctxt": "", "msgid": "", "msgid_plural": "", "msgstr": {}}
+        if line.startswith("#,"):
+            current["flags"] += line
+        elif line.startswith("#"):
+            continue
+        else:
+            match = re.match(r'^(msgctxt|msgid_plural|msgid|msgstr(?:\[(\d+)\])?) "(.*)"$', line)
+            if match:
+                key, index, text = match.groups()
+                field = ("msgstr", int(index or 0)) if key.startswith("msgstr") else (key, None)
+            else:
+                text = re.match(r'^"(.*)"$', line).group(1)
+            name, index = field
+            if name == "msgstr":
+                current["msgstr"][index] = current["msgstr"].get(index, "") + text
+            else:
+                current[name] += text
+    return [entry for entry in entries if entry["msgid"]]
+
+
+def _catalogue(name: str) -> list[dict]:
+    return _entries((CATALOGUE / name).read_text())
+
+
+def _need_gettext():
+    if shutil.which("xgettext") and shutil.which("msgfmt"):
+        return
+    if os.environ.get("CI"):
+        pytest.fail("GNU gettext is required in CI (apt-get install gettext)")
+    pytest.skip("GNU gettext is not installed (apt-get install gettext)")
+
+
+@pytest.mark.parametrize("name", ["django.po", "djangojs.po"])
+def test_every_english_entry_is_translated(name):
+    if not (CATALOGUE / name).exists():
+        pytest.skip(f"no {name}")
+    untranslated = [
+        entry["msgid"]
+        for entry in _catalogue(name)
+        if "fuzzy" in entry["flags"] or not all(entry["msgstr"].values()) or not entry["msgstr"]
+    ]
+    assert untranslated == []
+
+
+def test_the_catalogue_holds_every_string_of_the_code(tmp_path):
+    """Extracts the strings of the current code and checks the committed catalogue has them."""
+    _need_gettext()
+    copy = tmp_path / "guichet"
+    shutil.copytree(
+        PACKAGE, copy, ignore=shutil.ignore_patterns("__pycache__", "*.mo", "tests", "node_modules")
+    )
+    subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "django",
+            "makemessages",
+            "--locale",
+            "en",
+            "--no-obsolete",
+            "--ignore",
+            "tests/*",
+        ],
+        cwd=copy,
+        check=True,
+        capture_output=True,
+        env={
+            **os.environ,
+            "PYTHONPATH": str(tmp_path),
+            "DJANGO_SETTINGS_MODULE": "guichet.settings",
+        },
+    )
+    extracted = _entries((copy / "locale/en/LC_MESSAGES/django.po").read_text())
+    committed = {(entry["msgctxt"], entry["msgid"]) for entry in _catalogue("django.po")}
+    missing = sorted(
+        entry["msgid"] for entry in extracted if (entry["msgctxt"], entry["msgid"]) not in committed
+    )
+    assert missing == [], "run `make messages` and translate the new strings"
+
+
+def test_the_compiled_catalogue_is_up_to_date(tmp_path):
+    _need_gettext()
+    compiled = tmp_path / "django.mo"
+    subprocess.run(
+        ["msgfmt", "--check-format", "-o", str(compiled), str(CATALOGUE / "django.po")], check=True
+    )
+    assert compiled.read_bytes() == (CATALOGUE / "django.mo").read_bytes(), "run `make messages`"
