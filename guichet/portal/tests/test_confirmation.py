@@ -1,0 +1,38 @@
+import pytest
+from django.test import Client
+
+from guichet.cases.models import Case
+
+pytestmark = pytest.mark.django_db
+
+ANSWERS = {
+    "answer-certificate": "Naissance",
+    "answer-event_date": "1990-05-04",
+    "contact_name": "Zoé Lefèvre",
+    "contact_email": "zoe@example.test",
+}
+
+
+def test_it_shows_the_reference_and_the_tracking_code_to_the_submitter(client, procedure_b):
+    response = client.post("/demarches/acte-etat-civil/", ANSWERS, follow=True)
+    assert response.redirect_chain == [("/demarches/acte-etat-civil/confirmation/", 303)]
+    case = Case.objects.get()
+    html = response.content.decode()
+    assert case.reference in html
+    assert case.formatted_tracking_code in html
+    assert f'href="/suivi/{case.tracking_code}/"' in html
+    assert "Un accusé de réception vous a été envoyé par e-mail" in html
+    assert "zoe@example.test" in html
+    assert "no-store" in response["Cache-Control"]
+    assert response["X-Robots-Tag"].startswith("noindex")
+
+
+def test_it_hides_the_confirmation_from_another_browser(client, procedure_b):
+    client.post("/demarches/acte-etat-civil/", ANSWERS)
+    assert client.get("/demarches/acte-etat-civil/confirmation/").status_code == 200
+    assert Client().get("/demarches/acte-etat-civil/confirmation/").status_code == 404
+
+
+def test_it_hides_the_confirmation_of_another_procedure(client, procedure_a, procedure_b):
+    client.post("/demarches/acte-etat-civil/", ANSWERS)
+    assert client.get("/demarches/signaler-voirie/confirmation/").status_code == 404
