@@ -1,8 +1,269 @@
-from django.http import Http404
+"""The agents' back office: the inbox, a case's page, and what agents do on it.
+
+Each view checks access first (agent_required, then get_case_for_agent for one case), parses
+a form, calls a domain action, and redirects; no view writes a case row itself.
+"""
+
+import hashlib
+from collections import defaultdict
+
+from django.contrib import messages
+from django.contrib.auth import views as auth_views
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.http import FileResponse, Http404
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_POST, require_safe
+
+from guichet.cases import actions
+from guichet.cases.access import get_case_for_agent
+from guichet.cases.models import Case
+from guichet.catalog.formschema import display_answers
+from guichet.core.ratelimit import client_address, hit, is_limited
+
+from .decorators import agent_required
+from .forms import (
+    AssignForm,
+    InboxFilterForm,
+    LoginForm,
+    MessageForm,
+    NoteForm,
+    TransitionForm,
+    add_action_error,
+)
+from .journal import journal
+
+INBOX_PAGE_SIZE = 50
+# Failed logins allowed per client address and e-mail address, and the window they count in.
+LOGIN_ATTEMPTS = 10
+LOGIN_WINDOW = 15 * 60
 
 
-def inbox(request, **kwargs):
-    raise Http404
+class LoginView(auth_views.LoginView):
+    """Django's login, by e-mail address, with failed attempts rate-limited."""
+
+    template_name = "backoffice/login.html"
+    authentication_form = LoginForm
+
+    def _limit_key(self) -> str:
+        # Hashed: an address typed by anyone is not a safe cache key (spaces, length).
+        email = self.request.POST.get("username", "").strip().lower()
+        digest = hashlib.sha256(email.encode()).hexdigest()[:32]
+        return f"backoffice-login:{client_address(self.request)}:{digest}"
+
+    def post(self, request, *args, **kwargs):
+        # Checked before the password is tried: once blocked, a right guess gets in no more
+        # than a wrong one.
+        if is_limited(self._limit_key(), limit=LOGIN_ATTEMPTS):
+            return self.rate_limited()
+        return super().post(request, *args, **kwargs)
+
+    def form_invalid(self, form):
+        if not hit(self._limit_key(), limit=LOGIN_ATTEMPTS, window=LOGIN_WINDOW):
+            return self.rate_limited()
+        return super().form_invalid(form)
+
+    def rate_limited(self):
+        form = self.get_form_class()(
+            self.request, initial={"username": self.request.POST.get("username", "")[:254]}
+        )
+        context = self.get_context_data(form=form)
+        context["rate_limited"] = True
+        return self.render_to_response(context, status=429)
 
 
-login = case_detail = case_transition = case_assign = case_message = case_note = inbox
+login = LoginView.as_view()
+
+
+@never_cache
+@agent_required
+@require_safe
+def inbox(request):
+    form = InboxFilterForm(request.GET, membership=request.membership)
+    cases = form.filter(
+        Case.objects.visible_to(request.membership).for_listing(), user=request.user
+    )
+    page = Paginator(cases, INBOX_PAGE_SIZE).get_page(request.GET.get("page"))
+    # One Workflow per procedure: reading the workflow document for every row would parse
+    # the same JSON again and again.
+    workflows = {}
+    for case in page:
+        if case.procedure_id not in workflows:
+            workflows[case.procedure_id] = case.procedure.get_workflow()
+        case.state_label = workflows[case.procedure_id].state(case.state).agent_label
+    return render(
+        request,
+        "backoffice/inbox.html",
+        {"form": form, "page_obj": page, "paginator": page.paginator, "nav": "inbox"},
+    )
+
+
+def _case_page(request, case, *, status=200, **forms):
+    """The page of one case; `forms` are bound forms to show again with their errors."""
+    workflow = case.get_workflow()
+    events = list(case.events.select_related("actor"))
+    case_messages = list(case.messages.select_related("author"))
+    attachments = list(case.attachments.all())
+    by_message = defaultdict(list)
+    for attachment in attachments:
+        if attachment.message_id:
+            by_message[attachment.message_id].append(attachment)
+    for message in case_messages:
+        message.attachment_list = by_message[message.pk]
+    labels = {field["id"]: field.get("label", field["id"]) for field in case.procedure.fields}
+    for attachment in attachments:
+        attachment.field_label = labels.get(attachment.field_id, attachment.field_id)
+    context = {
+        "case": case,
+        "state": workflow.state(case.state),
+        "transitions": workflow.transitions_from(case.state),
+        "answers": display_answers(case.procedure.fields, case.data),
+        "attachments": attachments,
+        "case_messages": case_messages,
+        "journal": list(reversed(journal(case, events, case_messages))),
+        "transition_form": forms.get("transition_form") or TransitionForm(),
+        "assign_form": forms.get("assign_form") or AssignForm(case=case),
+        "message_form": forms.get("message_form") or MessageForm(),
+        "note_form": forms.get("note_form") or NoteForm(),
+        "has_errors": status >= 400,
+    }
+    return render(request, "backoffice/case_detail.html", context, status=status)
+
+
+@never_cache
+@agent_required(hide_from_outsiders=True)
+@require_safe
+def case_detail(request, reference):
+    case = get_case_for_agent(request.user, request.organization, reference)
+    return _case_page(request, case)
+
+
+@never_cache
+@agent_required(hide_from_outsiders=True)
+@require_safe
+def case_attachment(request, reference, pk):
+    case = get_case_for_agent(request.user, request.organization, reference)
+    attachment = case.attachments.filter(pk=pk).first()
+    if attachment is None:
+        raise Http404
+    try:
+        handle = attachment.file.open("rb")
+    except FileNotFoundError:
+        raise Http404 from None
+    # Always a download: a file sent by the public is never rendered inside our origin.
+    return FileResponse(
+        handle,
+        as_attachment=True,
+        filename=attachment.original_name,
+        content_type=attachment.content_type or "application/octet-stream",
+    )
+
+
+def _back_to_case(case):
+    """The answer to a successful POST: the browser GETs the case page (no re-submission)."""
+    response = redirect("backoffice:case", case.reference)
+    response.status_code = 303
+    return response
+
+
+def _refused(request, case, form, form_name, error):
+    """The domain refused the action to this agent: the page again, with the reason, 403."""
+    form.add_error(None, str(error) or _("Vous ne pouvez pas faire cette action."))
+    return _case_page(request, case, status=403, **{form_name: form})
+
+
+@agent_required(hide_from_outsiders=True)
+@require_POST
+def case_transition(request, reference):
+    case = get_case_for_agent(request.user, request.organization, reference)
+    form = TransitionForm(request.POST)
+    if form.is_valid():
+        try:
+            case = actions.transition_case(
+                case=case,
+                transition=form.cleaned_data["transition"],
+                actor=request.user,
+                comment=form.cleaned_data["comment"],
+            )
+        except ValidationError as error:
+            add_action_error(form, error, "transition")
+        except PermissionDenied as error:
+            return _refused(request, case, form, "transition_form", error)
+        else:
+            label = case.get_workflow().state(case.state).agent_label
+            messages.success(
+                request, _("La demande est maintenant à l'état « %(state)s ».") % {"state": label}
+            )
+            return _back_to_case(case)
+    return _case_page(request, case, status=400, transition_form=form)
+
+
+@agent_required(hide_from_outsiders=True)
+@require_POST
+def case_assign(request, reference):
+    case = get_case_for_agent(request.user, request.organization, reference)
+    form = AssignForm(request.POST, case=case)
+    if form.is_valid():
+        assignee = form.cleaned_data["assignee"]
+        try:
+            actions.assign_case(case=case, assignee=assignee, actor=request.user)
+        except ValidationError as error:
+            add_action_error(form, error, "assignee")
+        except PermissionDenied as error:
+            return _refused(request, case, form, "assign_form", error)
+        else:
+            if assignee is None:
+                text = _("La demande n'est plus attribuée.")
+            elif assignee == request.user:
+                text = _("La demande vous est attribuée.")
+            else:
+                text = _("La demande est attribuée à %(name)s.") % {"name": assignee}
+            messages.success(request, text)
+            return _back_to_case(case)
+    return _case_page(request, case, status=400, assign_form=form)
+
+
+@agent_required(hide_from_outsiders=True)
+@require_POST
+def case_message(request, reference):
+    case = get_case_for_agent(request.user, request.organization, reference)
+    form = MessageForm(request.POST, request.FILES)
+    if form.is_valid():
+        attachment = form.cleaned_data["attachment"]
+        try:
+            actions.post_message(
+                case=case,
+                body=form.cleaned_data["body"],
+                from_citizen=False,
+                author=request.user,
+                files=[attachment] if attachment else [],
+            )
+        except ValidationError as error:
+            # Errors without a field name come from the attached file.
+            add_action_error(form, error, "attachment")
+        except PermissionDenied as error:
+            return _refused(request, case, form, "message_form", error)
+        else:
+            messages.success(request, _("Votre message a été envoyé au demandeur."))
+            return _back_to_case(case)
+    return _case_page(request, case, status=400, message_form=form)
+
+
+@agent_required(hide_from_outsiders=True)
+@require_POST
+def case_note(request, reference):
+    case = get_case_for_agent(request.user, request.organization, reference)
+    form = NoteForm(request.POST)
+    if form.is_valid():
+        try:
+            actions.add_internal_note(case=case, body=form.cleaned_data["body"], actor=request.user)
+        except ValidationError as error:
+            add_action_error(form, error, "body")
+        except PermissionDenied as error:
+            return _refused(request, case, form, "note_form", error)
+        else:
+            messages.success(request, _("La note interne est ajoutée à l'historique."))
+            return _back_to_case(case)
+    return _case_page(request, case, status=400, note_form=form)

@@ -17,3 +17,12 @@ def hit(key: str, *, limit: int, window: int) -> bool:
         cache.set(cache_key, 1, timeout=window)
         count = 1
     return count <= limit
+
+
+def is_limited(key: str, *, limit: int) -> bool:
+    """True once `limit` attempts were counted for `key` in the current window.
+
+    Checks without counting: a login form refuses the attempt before trying the password,
+    and counts only the attempts that fail.
+    """
+    return (cache.get(f"ratelimit:{key}") or 0) >= limit

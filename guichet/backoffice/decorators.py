@@ -1,0 +1,34 @@
+"""Access to the back office: signed-in members of the request's organization only."""
+
+import functools
+
+from django.contrib.auth.views import redirect_to_login
+from django.core.exceptions import PermissionDenied
+from django.http import Http404
+
+from guichet.organization.access import get_membership
+
+
+def agent_required(view=None, *, hide_from_outsiders=False):
+    """Lets through the members of request.organization and sets request.membership.
+
+    Anonymous visitors go to the login page (and come back). Signed-in people without a
+    membership (citizens, agents of another organization) get a 403, or a 404 with
+    `hide_from_outsiders` for the pages of one case: "missing" and "forbidden" then look alike.
+    """
+    if view is None:
+        return functools.partial(agent_required, hide_from_outsiders=hide_from_outsiders)
+
+    @functools.wraps(view)
+    def wrapper(request, *args, **kwargs):
+        if not request.user.is_authenticated:
+            return redirect_to_login(request.get_full_path())
+        membership = get_membership(request.user, getattr(request, "organization", None))
+        if membership is None:
+            if hide_from_outsiders:
+                raise Http404
+            raise PermissionDenied
+        request.membership = membership
+        return view(request, *args, **kwargs)
+
+    return wrapper

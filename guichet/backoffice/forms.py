@@ -1,0 +1,224 @@
+"""Forms of the back office: they parse input; the domain actions decide and write."""
+
+from django import forms
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.contrib.auth.forms import AuthenticationForm
+from django.core.exceptions import ValidationError
+from django.db.models import F, Q
+from django.template.defaultfilters import filesizeformat
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
+
+from guichet.cases.actions import MAX_MESSAGE_LENGTH
+from guichet.catalog.formschema import ALLOWED_UPLOAD_EXTENSIONS
+from guichet.catalog.models import Procedure
+from guichet.catalog.workflow import Category
+from guichet.organization.access import visible_services
+from guichet.organization.models import Membership, Role, Service
+
+User = get_user_model()
+
+
+class LoginForm(AuthenticationForm):
+    """Django's login form, with the e-mail address as the login."""
+
+    username = forms.EmailField(
+        label=_("Adresse e-mail"),
+        widget=forms.EmailInput(attrs={"autocomplete": "username", "autofocus": True}),
+    )
+    error_messages = {
+        "invalid_login": _(
+            "Adresse e-mail ou mot de passe incorrect. Vérifiez votre saisie et réessayez."
+        ),
+        "inactive": _("Ce compte est désactivé."),
+    }
+
+    def __init__(self, request=None, *args, **kwargs):
+        super().__init__(request, *args, **kwargs)
+        self.fields["password"].label = _("Mot de passe")
+
+    def clean_username(self):
+        # Addresses are stored in lower case (accounts.UserManager).
+        return self.cleaned_data["username"].lower()
+
+
+def agents_of(membership):
+    """The members of the organization who work on what `membership` sees."""
+    members = Membership.objects.filter(organization_id=membership.organization_id).filter(
+        Q(role=Role.ADMINISTRATOR) | Q(services__in=visible_services(membership))
+    )
+    return User.objects.filter(memberships__in=members).order_by("first_name", "last_name", "email")
+
+
+def assignable_agents(case):
+    """Who may take `case`: the members of its service, and the organization's administrators
+    (the same rule as guichet.cases.access.can_handle)."""
+    members = Membership.objects.filter(organization_id=case.organization_id).filter(
+        Q(role=Role.ADMINISTRATOR) | Q(services=case.service_id)
+    )
+    return User.objects.filter(memberships__in=members, is_active=True).order_by(
+        "first_name", "last_name", "email"
+    )
+
+
+class InboxFilterForm(forms.Form):
+    """The inbox's filters, read from the query string.
+
+    A value that does not validate (a stale link, a hand-made address) is ignored: the inbox
+    shows with that filter off, never an error page.
+    """
+
+    ALL = "all"
+    CATEGORY_CHOICES = [
+        ("", _("Ouvertes (non clôturées)")),
+        (Category.NEW, _("Nouvelles")),
+        (Category.OPEN, _("En cours")),
+        (Category.WAITING, _("En attente du demandeur")),
+        (Category.CLOSED, _("Clôturées")),
+        (ALL, _("Toutes")),
+    ]
+    ME, NOBODY = "me", "none"
+    ORDERINGS = {
+        "": [F("due_at").asc(nulls_last=True), "created_at", "pk"],
+        "created": ["-created_at", "-pk"],
+        "updated": ["-updated_at", "-pk"],
+    }
+    SORT_CHOICES = [
+        ("", _("Échéance la plus proche")),
+        ("created", _("Dépôt le plus récent")),
+        ("updated", _("Mise à jour la plus récente")),
+    ]
+
+    category = forms.ChoiceField(label=_("État"), choices=CATEGORY_CHOICES, required=False)
+    procedure = forms.ModelChoiceField(
+        label=_("Démarche"),
+        queryset=Procedure.objects.none(),
+        required=False,
+        empty_label=_("Toutes"),
+    )
+    service = forms.ModelChoiceField(
+        label=_("Service"), queryset=Service.objects.none(), required=False, empty_label=_("Tous")
+    )
+    assignee = forms.ChoiceField(label=_("Agent en charge"), required=False)
+    overdue = forms.BooleanField(label=_("En retard seulement"), required=False)
+    sort = forms.ChoiceField(label=_("Trier par"), choices=SORT_CHOICES, required=False)
+
+    def __init__(self, data, *, membership):
+        # A copy, because values that do not validate are dropped from it (see filters()).
+        super().__init__(data.copy())
+        self.fields["procedure"].queryset = Procedure.objects.for_organization(
+            membership.organization_id
+        ).only("pk", "title")
+        self.fields["service"].queryset = visible_services(membership).only("pk", "name")
+        self.fields["assignee"].choices = [
+            ("", _("Tous")),
+            (self.ME, _("Moi")),
+            (self.NOBODY, _("Personne (non attribuées)")),
+            *((str(agent.pk), str(agent)) for agent in agents_of(membership)),
+        ]
+
+    def filters(self) -> dict:
+        """The valid filters; the fields that did not validate are reset to their default."""
+        if not self.is_valid():
+            for name in list(self.errors):
+                self.data.pop(name, None)
+            self.full_clean()
+        return self.cleaned_data
+
+    def filter(self, cases, *, user):
+        """`cases` narrowed and ordered by the valid filters."""
+        filters = self.filters()
+        category = filters.get("category")
+        if not category:
+            cases = cases.open()
+        elif category != self.ALL:
+            cases = cases.filter(category=category)
+        if filters.get("procedure"):
+            cases = cases.filter(procedure=filters["procedure"])
+        if filters.get("service"):
+            cases = cases.filter(service=filters["service"])
+        assignee = filters.get("assignee")
+        if assignee == self.ME:
+            cases = cases.filter(assignee=user)
+        elif assignee == self.NOBODY:
+            cases = cases.filter(assignee__isnull=True)
+        elif assignee:
+            cases = cases.filter(assignee_id=int(assignee))
+        if filters.get("overdue"):
+            cases = cases.overdue()
+        return cases.order_by(*self.ORDERINGS[filters.get("sort") or ""])
+
+    @property
+    def is_filtered(self) -> bool:
+        return any(self.cleaned_data.get(name) for name in self.fields)
+
+
+class TransitionForm(forms.Form):
+    """One form for every allowed transition: each is a submit button named `transition`."""
+
+    transition = forms.CharField(max_length=64)
+    comment = forms.CharField(
+        label=_("Commentaire (facultatif)"),
+        help_text=_("Joint au changement d'état : le demandeur peut le lire dans son suivi."),
+        required=False,
+        max_length=MAX_MESSAGE_LENGTH,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, auto_id="transition_%s", **kwargs)
+
+
+class AssignForm(forms.Form):
+    assignee = forms.ModelChoiceField(
+        label=_("Attribuer à"),
+        queryset=User.objects.none(),
+        required=False,
+        empty_label=_("Personne (retirer l'attribution)"),
+    )
+
+    def __init__(self, *args, case, **kwargs):
+        kwargs.setdefault("initial", {"assignee": case.assignee_id})
+        super().__init__(*args, auto_id="assign_%s", **kwargs)
+        self.fields["assignee"].queryset = assignable_agents(case)
+
+
+class MessageForm(forms.Form):
+    body = forms.CharField(
+        label=_("Message au demandeur"),
+        max_length=MAX_MESSAGE_LENGTH,
+        widget=forms.Textarea(attrs={"rows": 6}),
+    )
+    attachment = forms.FileField(label=_("Pièce jointe (facultatif)"), required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, auto_id="message_%s", **kwargs)
+        self.fields["attachment"].help_text = gettext(
+            "Formats acceptés : %(formats)s ; %(size)s au plus."
+        ) % {
+            "formats": ", ".join(ALLOWED_UPLOAD_EXTENSIONS),
+            "size": filesizeformat(settings.GUICHET_MAX_UPLOAD_SIZE),
+        }
+
+
+class NoteForm(forms.Form):
+    body = forms.CharField(
+        label=_("Note interne"),
+        help_text=_("Visible des agents seulement, jamais du demandeur."),
+        max_length=MAX_MESSAGE_LENGTH,
+        widget=forms.Textarea(attrs={"rows": 4}),
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, auto_id="note_%s", **kwargs)
+
+
+def add_action_error(form, error: ValidationError, field: str | None = None) -> None:
+    """Shows a domain action's ValidationError on `form`: keyed errors on their field when
+    the form has it, the others on `field` (None: the whole form)."""
+    if hasattr(error, "error_dict"):
+        for name, errors in error.error_dict.items():
+            form.add_error(name if name in form.fields else field, errors)
+    else:
+        form.add_error(field, error)

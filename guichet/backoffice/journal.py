@@ -1,0 +1,98 @@
+"""The case's journal told in sentences, for the agents' history of a case."""
+
+from dataclasses import dataclass
+
+from django.contrib.auth import get_user_model
+from django.utils.translation import gettext as _
+
+from guichet.cases.models import Case, CaseEvent, Channel, EventKind, Message
+
+
+@dataclass(frozen=True)
+class JournalEntry:
+    event: CaseEvent
+    text: str
+    body: str = ""  # a note, a message, a comment on a change of state
+
+    @property
+    def is_internal(self) -> bool:
+        return not self.event.is_public
+
+
+def journal(case: Case, events: list[CaseEvent], messages: list[Message]) -> list[JournalEntry]:
+    """One sentence per event ("Anne a changé l'état : Reçue → En cours").
+
+    `events` come with their actor (select_related); `messages` are the case's messages. The
+    people named in assignments are fetched in one query, whatever the length of the journal.
+    """
+    workflow = case.get_workflow()
+    bodies = {message.pk: message.body for message in messages}
+    user_ids = set()
+    for event in events:
+        if event.kind == EventKind.ASSIGNED:
+            user_ids.update(pk for pk in (event.payload.get("from"), event.payload.get("to")) if pk)
+    users = get_user_model().objects.in_bulk(user_ids) if user_ids else {}
+
+    def person(pk):
+        user = users.get(pk)
+        return str(user) if user is not None else _("un ancien agent")
+
+    def state(code):
+        return workflow.state(code).agent_label if code else "?"
+
+    entries = []
+    for event in events:
+        payload = event.payload or {}
+        actor = str(event.actor) if event.actor is not None else None
+        body = ""
+        if event.kind == EventKind.SUBMITTED:
+            channel = (
+                Channel(payload["channel"]).label
+                if payload.get("channel") in Channel.values
+                else "?"
+            )
+            if actor is None or event.actor_id == case.citizen_id:
+                text = _("%(name)s a déposé la demande (canal : %(channel)s).") % {
+                    "name": actor or case.contact_name,
+                    "channel": channel,
+                }
+            else:
+                text = _("%(actor)s a enregistré la demande de %(name)s (canal : %(channel)s).") % {
+                    "actor": actor,
+                    "name": case.contact_name,
+                    "channel": channel,
+                }
+        elif event.kind == EventKind.TRANSITIONED:
+            states = {"from": state(payload.get("from")), "to": state(payload.get("to"))}
+            if actor is None:
+                text = _("L'état a changé : %(from)s → %(to)s.") % states
+            else:
+                text = _("%(actor)s a changé l'état : %(from)s → %(to)s.") % {
+                    "actor": actor,
+                    **states,
+                }
+            body = payload.get("comment", "")
+        elif event.kind == EventKind.ASSIGNED:
+            assignee = payload.get("to")
+            if assignee is None:
+                text = _("%(actor)s a retiré l'attribution.") % {"actor": actor or _("Le système")}
+            elif assignee == event.actor_id:
+                text = _("%(actor)s s'est attribué la demande.") % {"actor": actor}
+            else:
+                text = _("%(actor)s a attribué la demande à %(assignee)s.") % {
+                    "actor": actor or _("Le système"),
+                    "assignee": person(assignee),
+                }
+        elif event.kind == EventKind.MESSAGE:
+            if payload.get("from_citizen"):
+                text = _("%(name)s a écrit un message.") % {"name": actor or case.contact_name}
+            else:
+                text = _("%(actor)s a écrit au demandeur.") % {"actor": actor or _("Un agent")}
+            body = bodies.get(payload.get("message"), "")
+        elif event.kind == EventKind.NOTE:
+            text = _("%(actor)s a ajouté une note interne.") % {"actor": actor or _("Un agent")}
+            body = payload.get("body", "")
+        else:
+            text = event.get_kind_display()
+        entries.append(JournalEntry(event=event, text=text, body=body))
+    return entries

@@ -1,0 +1,54 @@
+"""An agent's day in a real browser, with axe-core on every page."""
+
+import pytest
+
+from guichet.conftest import PASSWORD, check_accessibility
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+def test_an_agent_works_a_case_accessibly(page, agent_a, case_a, supervisor):
+    page.goto("/backoffice/")
+    page.wait_for_url("**/backoffice/connexion/?next=/backoffice/")
+    check_accessibility(page)
+    page.get_by_label("Adresse e-mail").fill(agent_a.email)
+    page.get_by_label("Mot de passe").fill("wrong")
+    page.get_by_role("button", name="Se connecter").click()
+    assert "mot de passe incorrect" in page.get_by_role("alert").inner_text()
+    check_accessibility(page)
+    page.get_by_label("Mot de passe").fill(PASSWORD)
+    page.get_by_role("button", name="Se connecter").click()
+    page.wait_for_url("**/backoffice/")
+    check_accessibility(page)
+
+    page.get_by_label("État").select_option("closed")
+    page.get_by_role("button", name="Filtrer").click()
+    page.get_by_text("Aucune demande ne correspond à ces critères.").wait_for()
+    check_accessibility(page)
+    page.get_by_role("link", name="Voir les demandes ouvertes").click()
+    page.get_by_role("link", name=case_a.reference).click()
+    page.wait_for_url(f"**/demandes/{case_a.reference}/")
+    check_accessibility(page)
+
+    page.get_by_role("button", name="M'attribuer").click()
+    page.get_by_text("La demande vous est attribuée.").wait_for()
+    page.get_by_label("Commentaire (facultatif)").fill("Nous regardons cela.")
+    page.get_by_role("button", name="Accuser réception").click()
+    page.get_by_text("La demande est maintenant à l'état « Reçue ».").wait_for()
+    page.get_by_label("Message au demandeur").fill("Une équipe passera cette semaine.")
+    page.get_by_role("button", name="Envoyer le message").click()
+    page.get_by_text("Votre message a été envoyé au demandeur.").wait_for()
+    page.get_by_label("Note interne").fill("Prévenir la police municipale.")
+    page.get_by_role("button", name="Ajouter la note").click()
+    page.get_by_text("La note interne est ajoutée à l'historique.").wait_for()
+    page.get_by_label("Attribuer à").select_option(label=str(supervisor))
+    page.get_by_role("button", name="Attribuer", exact=True).click()
+    page.get_by_text(f"La demande est attribuée à {supervisor}.").wait_for()
+    check_accessibility(page)
+
+    page.get_by_role("button", name="Se déconnecter").click()
+    page.wait_for_url("**/backoffice/connexion/")
+
+    case_a.refresh_from_db()
+    assert case_a.state == "received" and case_a.assignee == supervisor
+    assert case_a.messages.get().body == "Une équipe passera cette semaine."
