@@ -310,3 +310,18 @@ def add_internal_note(
     return _record(
         case, kind=EventKind.NOTE, actor=actor, is_public=False, payload={"body": body}, at=at
     )
+
+
+@domain_action
+def delete_cases(*, cases) -> int:
+    """Deletes cases with their journal, messages and attachments (files included).
+
+    For removing loaded history (the demo's --reset, a test import); nobody is notified.
+    Returns the number of cases deleted.
+    """
+    cases = Case.objects.filter(pk__in=cases.values("pk"))
+    names = list(Attachment.objects.filter(case__in=cases).values_list("file", flat=True))
+    _total, deleted = cases.delete()
+    storage = Attachment._meta.get_field("file").storage
+    transaction.on_commit(lambda: [storage.delete(name) for name in names])
+    return deleted.get(Case._meta.label, 0)

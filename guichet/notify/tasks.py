@@ -24,6 +24,10 @@ def deliver(email_id: int) -> bool:
         email = OutgoingEmail.objects.select_for_update().filter(pk=email_id).first()
         if email is None or email.sent_at is not None:
             return False
+        if email.next_attempt_at > timezone.now():
+            # A retry is already scheduled (the periodic sweep tried first): keep to it, so
+            # that a mail server down is not hammered and attempts count real tries.
+            return False
         try:
             EmailMessage(subject=email.subject, body=email.body, to=[email.to]).send()
         except Exception as error:  # any transport failure: keep the e-mail and retry

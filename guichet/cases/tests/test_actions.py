@@ -104,3 +104,24 @@ def test_empty_message_is_refused(case_a):
 def test_internal_note_is_not_public(case_a, agent_a):
     event = actions.add_internal_note(case=case_a, body="Voir avec le prestataire", actor=agent_a)
     assert not event.is_public and event.payload["body"] == "Voir avec le prestataire"
+
+
+def test_delete_cases_removes_them_with_their_history_and_files(
+    procedure_a, case_b, agent_a, django_capture_on_commit_callbacks
+):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    photo = SimpleUploadedFile("trou.jpg", b"\xff\xd8 a photo", content_type="image/jpeg")
+    case = submit(procedure_a, files={"photo": photo})
+    actions.post_message(case=case, body="Merci", from_citizen=True)
+    stored = case.attachments.get().file
+    assert stored.storage.exists(stored.name)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        deleted = actions.delete_cases(cases=Case.objects.filter(procedure=procedure_a))
+
+    assert deleted == 1
+    assert list(Case.objects.all()) == [case_b]
+    assert not CaseEvent.objects.filter(case_id=case.pk).exists()
+    assert not Message.objects.exists()
+    assert not stored.storage.exists(stored.name)
