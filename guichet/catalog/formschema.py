@@ -116,6 +116,14 @@ def clean_answers(fields: list[dict], data: dict, files: dict | None = None):
     Returns (answers, uploads): answers as JSON-ready values keyed by field id, and the list
     of (field id, uploaded file). Raises ValidationError with a message per field id.
     """
+    kinds = {field["id"]: field.get("type") for field in fields}
+    # JSON clients (and stored answers) give yes/no as booleans, forms as "yes" / "no".
+    data = {
+        key: ("yes" if value else "no")
+        if kinds.get(key) == "yesno" and isinstance(value, bool)
+        else value
+        for key, value in data.items()
+    }
     form = forms.Form(data=data, files=files or {})
     form.fields = form_fields(fields)
     if not form.is_valid():

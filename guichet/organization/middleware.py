@@ -9,13 +9,12 @@ PATH_PREFIX = "/o/"
 
 
 def resolve_organization(request) -> Organization | None:
-    host = request.get_host().rsplit(":", 1)[0].lower() if request.get_host() else ""
-    organizations = (
-        Organization.objects.filter(domain=host) if host else Organization.objects.none()
-    )
-    organization = organizations.first()
-    if organization is not None:
-        return organization
+    # get_host() refuses hosts outside ALLOWED_HOSTS (Django answers 400).
+    host, _port = split_domain_port(request.get_host())
+    if host:
+        organization = Organization.objects.filter(domain=host.lower()).first()
+        if organization is not None:
+            return organization
     if request.path_info.startswith(PATH_PREFIX):
         slug = request.path_info[len(PATH_PREFIX) :].split("/", 1)[0]
         organization = Organization.objects.filter(slug=slug).first()
