@@ -194,7 +194,8 @@ def transition_case(
     `at` backdates the change (imports of history); it defaults to now.
     """
     _require_agent(actor, case)
-    case = Case.objects.select_for_update().select_related("procedure").get(pk=case.pk)
+    # Lock the case only, not its procedure: other cases of the procedure move on.
+    case = Case.objects.select_for_update(of=("self",)).select_related("procedure").get(pk=case.pk)
     workflow = case.get_workflow()
     step = workflow.transition(case.state, transition)
     if step is None:

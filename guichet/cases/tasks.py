@@ -65,7 +65,7 @@ def dispatch_event(event_id: int) -> None:
     """Hands one journal event to every subscriber, once."""
     with writing_cases(), transaction.atomic():
         event = (
-            CaseEvent.objects.select_for_update()
+            CaseEvent.objects.select_for_update(of=("self",))
             .select_related("case", "case__procedure", "case__organization", "actor")
             .filter(pk=event_id, dispatched_at__isnull=True)
             .first()
