@@ -80,13 +80,21 @@ def dispatch_event(event_id: int) -> None:
 
 @task()
 def dispatch_pending_events() -> int:
-    """Catches up on events whose dispatch was lost (a crash between commit and enqueue)."""
+    """Catches up on events whose dispatch was lost (a crash between commit and enqueue) or
+    failed (a subscriber raised): each is retried on every sweep until it goes through."""
     cutoff = timezone.now() - datetime.timedelta(minutes=1)
     pending = list(
         CaseEvent.objects.undispatched()
         .filter(created_at__lt=cutoff)
+        .order_by("created_at")
         .values_list("pk", flat=True)[:500]
     )
+    dispatched = 0
     for event_id in pending:
-        dispatch_event.call(event_id)
-    return len(pending)
+        try:
+            dispatch_event.call(event_id)
+        except Exception:  # one faulty event must not hold back the others
+            logger.exception("Journal event %s could not be dispatched", event_id)
+        else:
+            dispatched += 1
+    return dispatched
