@@ -115,43 +115,55 @@ def other_service(other_org):
 
 @pytest.fixture
 def procedure_a(org, service_a):
-    return Procedure.objects.create(
-        organization=org,
-        service=service_a,
-        title="Signaler un problème sur la voirie",
-        slug="signaler-voirie",
-        theme=Theme.ROADS,
-        is_published=True,
-        asks_location=True,
-        processing_days=15,
-        fields=ROAD_FIELDS,
+    return published(
+        Procedure.objects.create(
+            organization=org,
+            service=service_a,
+            title="Signaler un problème sur la voirie",
+            slug="signaler-voirie",
+            theme=Theme.ROADS,
+            asks_location=True,
+            processing_days=15,
+            fields=ROAD_FIELDS,
+        )
     )
 
 
 @pytest.fixture
 def procedure_b(org, service_b):
-    return Procedure.objects.create(
-        organization=org,
-        service=service_b,
-        title="Demander un acte d'état civil",
-        slug="acte-etat-civil",
-        theme=Theme.CIVIL_STATUS,
-        is_published=True,
-        processing_days=10,
-        fields=CERTIFICATE_FIELDS,
+    return published(
+        Procedure.objects.create(
+            organization=org,
+            service=service_b,
+            title="Demander un acte d'état civil",
+            slug="acte-etat-civil",
+            theme=Theme.CIVIL_STATUS,
+            processing_days=10,
+            fields=CERTIFICATE_FIELDS,
+        )
     )
 
 
 @pytest.fixture
 def other_procedure(other_org, other_service):
-    return Procedure.objects.create(
-        organization=other_org,
-        service=other_service,
-        title="Signaler un problème",
-        slug="signaler-voirie",
-        is_published=True,
-        fields=ROAD_FIELDS[:2],
+    return published(
+        Procedure.objects.create(
+            organization=other_org,
+            service=other_service,
+            title="Signaler un problème",
+            slug="signaler-voirie",
+            fields=ROAD_FIELDS[:2],
+        )
     )
+
+
+def published(procedure):
+    """Publishes the procedure's draft through the catalog action (it gets a version)."""
+    from guichet.catalog.actions import publish_procedure
+
+    publish_procedure(procedure=procedure)
+    procedure.refresh_from_db()
+    return procedure
 
 
 def make_user(email, **extra):

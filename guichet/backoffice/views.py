@@ -21,6 +21,7 @@ from guichet.cases import actions
 from guichet.cases.access import get_case_for_agent
 from guichet.cases.models import Case
 from guichet.catalog.formschema import display_answers
+from guichet.catalog.models import ProcedureVersion
 from guichet.core.ratelimit import client_address, hit, is_limited
 
 from .decorators import agent_required
@@ -88,11 +89,12 @@ def inbox(request):
     page = Paginator(cases, INBOX_PAGE_SIZE).get_page(request.GET.get("page"))
     # One Workflow per procedure: reading the workflow document for every row would parse
     # the same JSON again and again.
-    workflows = {}
-    for case in page:
-        if case.procedure_id not in workflows:
-            workflows[case.procedure_id] = case.procedure.get_workflow()
-        case.state_label = workflows[case.procedure_id].state(case.state).agent_label
+    # Each case shows with its version's workflow: fetched once per version on the page.
+    rows = list(page)
+    versions = ProcedureVersion.objects.filter(pk__in={case.version_id for case in rows})
+    workflows = {version.pk: version.get_workflow() for version in versions.only("workflow")}
+    for case in rows:
+        case.state_label = workflows[case.version_id].state(case.state).agent_label
     return render(
         request,
         "backoffice/inbox.html",
@@ -112,14 +114,14 @@ def _case_page(request, case, *, status=200, **forms):
             by_message[attachment.message_id].append(attachment)
     for message in case_messages:
         message.attachment_list = by_message[message.pk]
-    labels = {field["id"]: field.get("label", field["id"]) for field in case.procedure.fields}
+    labels = {field["id"]: field.get("label", field["id"]) for field in case.version.fields}
     for attachment in attachments:
         attachment.field_label = labels.get(attachment.field_id, attachment.field_id)
     context = {
         "case": case,
         "state": workflow.state(case.state),
         "transitions": workflow.transitions_from(case.state),
-        "answers": display_answers(case.procedure.fields, case.data),
+        "answers": display_answers(case.version.fields, case.data),
         "attachments": attachments,
         "case_messages": case_messages,
         "journal": list(reversed(journal(case, events, case_messages))),

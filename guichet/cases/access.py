@@ -28,7 +28,7 @@ def get_case_for_agent(user, organization, reference: str) -> Case:
         raise Http404
     case = (
         Case.objects.visible_to(membership)
-        .select_related("procedure", "service", "assignee", "organization")
+        .select_related("procedure", "version", "service", "assignee", "organization")
         .filter(reference=reference)
         .first()
     )
@@ -45,7 +45,7 @@ def get_case_by_tracking_code(organization, code: str, reference: str | None = N
         raise Http404
     case = (
         Case.objects.filter(organization=organization, tracking_code=code)
-        .select_related("procedure", "service", "organization")
+        .select_related("procedure", "version", "service", "organization")
         .first()
     )
     if case is None or not hmac.compare_digest(case.tracking_code, code):
@@ -61,7 +61,7 @@ def get_case_for_citizen(user, organization, reference: str) -> Case:
         raise Http404
     case = (
         Case.objects.filter(organization=organization, citizen=user, reference=reference)
-        .select_related("procedure", "service", "organization")
+        .select_related("procedure", "version", "service", "organization")
         .first()
     )
     if case is None:

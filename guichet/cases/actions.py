@@ -117,7 +117,8 @@ def submit_case(
     bad input). `actor` is the agent who files on the citizen's behalf (phone, counter, mail).
     """
     errors = {}
-    if not procedure.is_published and actor is None:
+    version = procedure.current_version
+    if version is None or (not procedure.is_published and actor is None):
         raise ValidationError(_("Cette démarche n'est pas ouverte aux demandes."))
     if channel not in Channel.values:
         errors["channel"] = [_("Canal inconnu.")]
@@ -140,18 +141,19 @@ def submit_case(
     elif latitude is not None and not (-90 <= latitude <= 90 and -180 <= longitude <= 180):
         errors["location"] = [_("Cette position n'existe pas.")]
     try:
-        answers, uploads = clean_answers(procedure.fields, data, files)
+        answers, uploads = clean_answers(version.fields, data, files)
     except ValidationError as error:
         errors.update(error.message_dict)
     if errors:
         raise ValidationError(errors)
 
-    workflow = procedure.get_workflow()
+    workflow = version.get_workflow()
     initial = workflow.state(workflow.initial)
     now = submitted_at or timezone.now()
     case = Case.objects.create(
         organization=procedure.organization,
         procedure=procedure,
+        version=version,
         reference=_next_reference(procedure.organization, timezone.localtime(now).year),
         data=answers,
         state=initial.code,

@@ -6,7 +6,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from guichet.catalog.models import Procedure
+from guichet.catalog.models import Procedure, ProcedureVersion
 from guichet.catalog.workflow import Category
 from guichet.organization.models import Organization, Service
 
@@ -73,6 +73,12 @@ class Case(models.Model):
     procedure = models.ForeignKey(
         Procedure, on_delete=models.PROTECT, related_name="cases", verbose_name=_("démarche")
     )
+    version = models.ForeignKey(
+        ProcedureVersion,
+        on_delete=models.PROTECT,
+        related_name="cases",
+        verbose_name=_("version de la démarche"),
+    )
     reference = models.CharField(_("référence"), max_length=32)
     tracking_code = models.CharField(
         _("code de suivi"), max_length=TRACKING_LENGTH, unique=True, default=new_tracking_code
@@ -112,6 +118,8 @@ class Case(models.Model):
     created_at = models.DateTimeField(_("déposée le"), default=timezone.now)
     updated_at = models.DateTimeField(_("mise à jour le"), default=timezone.now)
     due_at = models.DateTimeField(_("échéance"), null=True, blank=True)
+    # Set while the clock is paused (waiting for the citizen): the due date moves on resume.
+    deadline_paused_at = models.DateTimeField(_("délai suspendu depuis"), null=True, blank=True)
     closed_at = models.DateTimeField(_("clôturée le"), null=True, blank=True)
 
     objects = CaseQuerySet.as_manager()
@@ -134,7 +142,8 @@ class Case(models.Model):
         return self.reference
 
     def get_workflow(self):
-        return self.procedure.get_workflow()
+        """The workflow of the version this case was filed with."""
+        return self.version.get_workflow()
 
     @property
     def state_info(self):
@@ -160,6 +169,9 @@ class EventKind(models.TextChoices):
     ASSIGNED = "assigned", _("Attribution")
     MESSAGE = "message", _("Message")
     NOTE = "note", _("Note interne")
+    DEADLINE = "deadline", _("Délai")
+    TACIT_DECISION = "tacit_decision", _("Décision implicite")
+    ROUTED = "routed", _("Orientation")
 
 
 class CaseEventQuerySet(models.QuerySet):
@@ -268,6 +280,51 @@ class Attachment(models.Model):
 
     def __str__(self):
         return self.original_name
+
+
+def new_draft_token() -> str:
+    return secrets.token_urlsafe(24)
+
+
+class DraftQuerySet(models.QuerySet):
+    def for_organization(self, organization):
+        return self.filter(organization=organization)
+
+
+class Draft(models.Model):
+    """A citizen's form in progress, saved page by page, resumed later.
+
+    A signed-in citizen finds it in their space; an anonymous one through a secret link
+    (`token`) that can be sent by e-mail. Drafts older than GUICHET_DRAFT_MAX_AGE_DAYS are
+    deleted by the worker.
+    """
+
+    organization = models.ForeignKey(Organization, on_delete=models.CASCADE, related_name="+")
+    procedure = models.ForeignKey(Procedure, on_delete=models.CASCADE, related_name="drafts")
+    version = models.ForeignKey(ProcedureVersion, on_delete=models.CASCADE, related_name="+")
+    citizen = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="drafts",
+    )
+    token = models.CharField(max_length=64, unique=True, default=new_draft_token)
+    data = models.JSONField(default=dict, blank=True)
+    page = models.PositiveIntegerField(default=0)
+    email = models.EmailField(blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+    updated_at = models.DateTimeField(default=timezone.now, db_index=True)
+
+    objects = DraftQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("brouillon")
+        verbose_name_plural = _("brouillons")
+        ordering = ["-updated_at"]
+
+    def __str__(self):
+        return f"{self.procedure} ({self.updated_at:%Y-%m-%d})"
 
 
 class ReferenceCounter(models.Model):

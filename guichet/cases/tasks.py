@@ -66,7 +66,9 @@ def dispatch_event(event_id: int) -> None:
     with writing_cases(), transaction.atomic():
         event = (
             CaseEvent.objects.select_for_update(of=("self",))
-            .select_related("case", "case__procedure", "case__organization", "actor")
+            .select_related(
+                "case", "case__procedure", "case__version", "case__organization", "actor"
+            )
             .filter(pk=event_id, dispatched_at__isnull=True)
             .first()
         )

@@ -9,6 +9,7 @@ case's answers are clean whatever door they came through.
 
 import datetime
 import decimal
+import re
 
 from django import forms
 from django.conf import settings
@@ -31,6 +32,7 @@ FIELD_TYPES = {
     "yesno": gettext_lazy("Oui / non"),
     "file": gettext_lazy("Pièce jointe"),
 }
+ID_PATTERN = re.compile(r"^[a-z][a-z0-9_]{0,63}$")
 ALLOWED_UPLOAD_EXTENSIONS = ["pdf", "jpg", "jpeg", "png", "webp", "odt", "docx"]
 
 phone_validator = RegexValidator(
@@ -96,6 +98,25 @@ def form_field(field: dict) -> forms.Field:
     if kind == "file":
         return forms.FileField(validators=[validate_upload], **common)
     return forms.CharField(max_length=500, **common)
+
+
+def validate_fields(fields: list[dict]) -> None:
+    """Checks the definitions themselves: ids unique and well formed, types known."""
+    errors, seen = [], set()
+    for position, field in enumerate(fields, start=1):
+        field_id = field.get("id") if isinstance(field, dict) else None
+        if not isinstance(field_id, str) or not ID_PATTERN.match(field_id):
+            errors.append(_("Champ n° %(n)s : identifiant invalide.") % {"n": position})
+            continue
+        if field_id in seen:
+            errors.append(_("L'identifiant « %(id)s » est utilisé deux fois.") % {"id": field_id})
+        seen.add(field_id)
+        if field.get("type", "text") not in FIELD_TYPES:
+            errors.append(_("Champ « %(id)s » : type inconnu.") % {"id": field_id})
+        if field.get("type") in ("choice", "multichoice") and not field.get("choices"):
+            errors.append(_("Champ « %(id)s » : aucun choix proposé.") % {"id": field_id})
+    if errors:
+        raise ValidationError(errors)
 
 
 def form_fields(fields: list[dict]) -> dict[str, forms.Field]:

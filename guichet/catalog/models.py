@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -24,7 +25,8 @@ class ProcedureQuerySet(models.QuerySet):
         return self.filter(organization=organization)
 
     def published(self):
-        return self.filter(is_published=True)
+        """Open to requests: published, with a frozen version to file against."""
+        return self.filter(is_published=True, current_version__isnull=False)
 
 
 class Procedure(models.Model):
@@ -65,8 +67,20 @@ class Procedure(models.Model):
     processing_days = models.PositiveIntegerField(
         _("délai de traitement (jours)"), null=True, blank=True
     )
+    # The draft being designed; publishing copies it into a frozen ProcedureVersion.
     fields = models.JSONField(_("champs du formulaire"), default=list, blank=True)
     workflow = models.JSONField(_("circuit de traitement"), default=default_workflow)
+    deadline = models.JSONField(_("délai"), default=dict, blank=True)
+    routing = models.JSONField(_("règles d'orientation"), default=list, blank=True)
+    templates = models.JSONField(_("modèles de notification"), default=dict, blank=True)
+    current_version = models.ForeignKey(
+        "ProcedureVersion",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("version publiée"),
+    )
     created_at = models.DateTimeField(_("créée le"), auto_now_add=True)
     updated_at = models.DateTimeField(_("modifiée le"), auto_now=True)
 
@@ -82,6 +96,48 @@ class Procedure(models.Model):
 
     def __str__(self):
         return self.title
+
+    def get_workflow(self) -> Workflow:
+        """The workflow being designed (cases use their version's)."""
+        return Workflow(self.workflow)
+
+
+class ProcedureVersion(models.Model):
+    """A frozen copy of a procedure's form, workflow, deadline, routing and templates.
+
+    Publishing a procedure creates one; every case keeps the version it was filed with, so
+    editing a procedure never changes the cases already filed. Never modified once created.
+    """
+
+    procedure = models.ForeignKey(
+        Procedure, on_delete=models.CASCADE, related_name="versions", verbose_name=_("démarche")
+    )
+    number = models.PositiveIntegerField(_("numéro"))
+    fields = models.JSONField(_("champs du formulaire"), default=list)
+    workflow = models.JSONField(_("circuit de traitement"), default=default_workflow)
+    deadline = models.JSONField(_("délai"), default=dict, blank=True)
+    routing = models.JSONField(_("règles d'orientation"), default=list, blank=True)
+    templates = models.JSONField(_("modèles de notification"), default=dict, blank=True)
+    published_at = models.DateTimeField(_("publiée le"))
+    published_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("publiée par"),
+    )
+
+    class Meta:
+        verbose_name = _("version de démarche")
+        verbose_name_plural = _("versions de démarche")
+        ordering = ["procedure", "-number"]
+        constraints = [
+            models.UniqueConstraint(fields=["procedure", "number"], name="unique_version_number")
+        ]
+
+    def __str__(self):
+        return f"{self.procedure} v{self.number}"
 
     def get_workflow(self) -> Workflow:
         return Workflow(self.workflow)

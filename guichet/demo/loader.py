@@ -20,6 +20,7 @@ from guichet.accounts.models import User
 from guichet.cases import actions
 from guichet.cases.models import Case, Channel
 from guichet.cases.tasks import suppress_dispatch
+from guichet.catalog.actions import publish_procedure
 from guichet.catalog.models import Procedure
 from guichet.organization.models import Membership, Organization, Role, Service
 
@@ -191,9 +192,10 @@ def _load_organization(spec, rng, now, citizens, password) -> tuple[Organization
             organization=organization,
             service=services[item.pop("service")],
             fields=copy.deepcopy(data.FIELDS[kind]),
-            is_published=True,
             **item,
         )
+        publish_procedure(procedure=procedure)
+        procedure.refresh_from_db()
         procedures.append((procedure, kind, weight))
 
     context = Context(spec=spec, organization=organization, rng=rng, now=now, citizens=citizens)

@@ -87,6 +87,12 @@ class Service(models.Model):
     phone = models.CharField(_("téléphone"), max_length=32, blank=True)
     address = models.TextField(_("adresse"), blank=True)
     opening_hours = models.TextField(_("horaires d'ouverture"), blank=True)
+    area = models.JSONField(
+        _("secteur"),
+        null=True,
+        blank=True,
+        help_text=_("Le territoire du service, en GeoJSON (Polygon ou MultiPolygon)."),
+    )
 
     class Meta:
         verbose_name = _("service")

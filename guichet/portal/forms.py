@@ -81,7 +81,7 @@ class ProcedureForm(DomainErrorsMixin, forms.Form):
         self.procedure = procedure
         answers = {
             ANSWER_PREFIX + field_id: field
-            for field_id, field in form_fields(procedure.fields).items()
+            for field_id, field in form_fields(procedure.current_version.fields).items()
         }
         if not procedure.asks_location:
             for name in LOCATION_FIELDS:

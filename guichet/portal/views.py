@@ -226,11 +226,11 @@ def track(request, code):
     for entry in timeline:
         if "message" in entry:
             entry["attachments"] = attachments.get(entry["message"].pk, [])
-    labels = {field["id"]: field.get("label", field["id"]) for field in case.procedure.fields}
+    labels = {field["id"]: field.get("label", field["id"]) for field in case.version.fields}
     context = {
         "case": case,
         "state": case.state_info,
-        "answers": display_answers(case.procedure.fields, case.data),
+        "answers": display_answers(case.version.fields, case.data),
         "answer_files": [
             {"label": labels.get(item.field_id, item.field_id), "attachment": item}
             for item in attachments.get(None, [])

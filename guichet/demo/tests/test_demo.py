@@ -131,7 +131,7 @@ def test_history_was_written_by_the_actions_without_notifying(demo_output):
     assert not CaseEvent.objects.filter(created_at__gt=now).exists()
     assert not Case.objects.filter(updated_at__gt=now).exists()
     kinds = set(CaseEvent.objects.values_list("kind", flat=True))
-    assert kinds == set(EventKind.values)
+    assert kinds >= {"submitted", "transitioned", "assigned", "message", "note"}
     for case in Case.objects.prefetch_related("events"):
         events = list(case.events.all())
         assert events[0].kind == EventKind.SUBMITTED and events[0].created_at == case.created_at

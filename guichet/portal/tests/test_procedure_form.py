@@ -2,6 +2,7 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from guichet.cases.models import Case
+from guichet.catalog.actions import publish_procedure
 from guichet.catalog.models import Procedure
 
 pytestmark = pytest.mark.django_db
@@ -166,12 +167,13 @@ def test_it_does_not_show_an_unpublished_procedure(client, procedure_a):
 
 
 def test_it_does_not_show_the_procedure_of_another_organization(client, org, other_service):
-    Procedure.objects.create(
-        organization=other_service.organization,
-        service=other_service,
-        title="Permis de stationnement",
-        slug="stationnement",
-        is_published=True,
+    publish_procedure(
+        procedure=Procedure.objects.create(
+            organization=other_service.organization,
+            service=other_service,
+            title="Permis de stationnement",
+            slug="stationnement",
+        )
     )
     assert client.get("/demarches/stationnement/").status_code == 404
     assert client.get("/demarches/stationnement/", HTTP_HOST="villeneuve.test").status_code == 200
