@@ -134,6 +134,8 @@ GUICHET_EVENT_SUBSCRIBERS = ["guichet.notify.handlers.on_case_event"]
 GUICHET_PERIODIC_TASKS = [
     ("guichet.cases.tasks.dispatch_pending_events", 60),
     ("guichet.notify.tasks.send_pending_emails", 60),
+    # Silence vaut accord / rejet: cases whose deadline has passed get their tacit decision.
+    ("guichet.cases.tasks.apply_tacit_decisions", 300),
 ]
 
 # --- Authentication -------------------------------------------------------------------------

@@ -6,6 +6,7 @@ from django.contrib.auth import get_user_model
 from django.utils.translation import gettext as _
 
 from guichet.cases.models import Case, CaseEvent, Channel, EventKind, Message
+from guichet.organization.models import Service
 
 
 @dataclass(frozen=True)
@@ -32,6 +33,16 @@ def journal(case: Case, events: list[CaseEvent], messages: list[Message]) -> lis
         if event.kind == EventKind.ASSIGNED:
             user_ids.update(pk for pk in (event.payload.get("from"), event.payload.get("to")) if pk)
     users = get_user_model().objects.in_bulk(user_ids) if user_ids else {}
+    slugs = {event.payload.get("to") for event in events if event.kind == EventKind.ROUTED}
+    services = (
+        dict(
+            Service.objects.filter(
+                organization_id=case.organization_id, slug__in=slugs
+            ).values_list("slug", "name")
+        )
+        if slugs
+        else {}
+    )
 
     def person(pk):
         user = users.get(pk)
@@ -92,6 +103,18 @@ def journal(case: Case, events: list[CaseEvent], messages: list[Message]) -> lis
         elif event.kind == EventKind.NOTE:
             text = _("%(actor)s a ajouté une note interne.") % {"actor": actor or _("Un agent")}
             body = payload.get("body", "")
+        elif event.kind == EventKind.TACIT_DECISION:
+            states = {"from": state(payload.get("from")), "to": state(payload.get("to"))}
+            if payload.get("decision") == "accept":
+                text = _("Sans réponse à l'échéance, le silence vaut accord : %(from)s → %(to)s.")
+            else:
+                text = _("Sans réponse à l'échéance, le silence vaut rejet : %(from)s → %(to)s.")
+            text = text % states
+        elif event.kind == EventKind.ROUTED and payload.get("transition"):
+            text = _("%(actor)s a transmis la demande au service %(service)s.") % {
+                "actor": actor or _("Le système"),
+                "service": services.get(payload.get("to"), payload.get("to")),
+            }
         else:
             text = event.get_kind_display()
         entries.append(JournalEntry(event=event, text=text, body=body))

@@ -105,6 +105,7 @@ def inbox(request):
 def _case_page(request, case, *, status=200, **forms):
     """The page of one case; `forms` are bound forms to show again with their errors."""
     workflow = case.get_workflow()
+    membership = request.membership
     events = list(case.events.select_related("actor"))
     case_messages = list(case.messages.select_related("author"))
     attachments = list(case.attachments.all())
@@ -120,7 +121,8 @@ def _case_page(request, case, *, status=200, **forms):
     context = {
         "case": case,
         "state": workflow.state(case.state),
-        "transitions": workflow.transitions_from(case.state),
+        # Only what this member's role allows (the action checks it again).
+        "transitions": workflow.transitions_for(case.state, membership.role),
         "answers": display_answers(case.version.fields, case.data),
         "attachments": attachments,
         "case_messages": case_messages,

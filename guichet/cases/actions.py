@@ -16,8 +16,12 @@ from django.utils.translation import gettext as _
 
 from guichet.catalog.formschema import clean_answers, validate_upload
 from guichet.catalog.models import Procedure
+from guichet.catalog.routing import decide_route
 from guichet.catalog.workflow import Category
+from guichet.organization.access import get_membership
+from guichet.organization.models import Service
 
+from . import deadlines
 from .access import can_handle
 from .models import (
     Attachment,
@@ -147,9 +151,18 @@ def submit_case(
     if errors:
         raise ValidationError(errors)
 
+    route = decide_route(
+        version=version,
+        organization=procedure.organization,
+        answers=answers,
+        latitude=latitude,
+        longitude=longitude,
+        default_service=procedure.service,
+    )
     workflow = version.get_workflow()
     initial = workflow.state(workflow.initial)
     now = submitted_at or timezone.now()
+    deadline = deadlines.initial(version=version, procedure=procedure, submitted_at=now)
     case = Case.objects.create(
         organization=procedure.organization,
         procedure=procedure,
@@ -158,7 +171,7 @@ def submit_case(
         data=answers,
         state=initial.code,
         category=initial.category,
-        service=procedure.service,
+        service=route.service,
         citizen=citizen if citizen is not None and citizen.is_authenticated else None,
         contact_name=contact_name,
         contact_email=contact_email,
@@ -170,9 +183,8 @@ def submit_case(
         longitude=longitude,
         created_at=now,
         updated_at=now,
-        due_at=now + datetime.timedelta(days=procedure.processing_days)
-        if procedure.processing_days
-        else None,
+        due_at=deadline.due_at,
+        at_risk_at=deadline.at_risk_at,
     )
     for field_id, upload in uploads:
         _save_attachment(case, upload, field_id=field_id, actor=actor)
@@ -181,10 +193,84 @@ def submit_case(
         kind=EventKind.SUBMITTED,
         actor=actor or citizen,
         is_public=True,
-        payload={"channel": channel, "state": initial.code},
+        payload={
+            "channel": channel,
+            "state": initial.code,
+            # Which routing rule chose the service (its index from 0), or "default".
+            "routing": route.rule,
+            "service": route.service.slug,
+        },
         at=now,
     )
     return case
+
+
+def _transition_actions(step, source, target) -> list[dict]:
+    """The actions a transition runs, in order.
+
+    The clock follows the state's category: entering a "waiting" state pauses the deadline,
+    leaving one resumes it, unless the transition says itself what to do with the clock
+    (`pause_deadline` or `resume_deadline` in its actions). The implied action runs first.
+    """
+    actions = [dict(action) for action in step.actions if isinstance(action, dict)]
+    types = {action.get("type") for action in actions}
+    if not types & {"pause_deadline", "resume_deadline"}:
+        if target.is_waiting and not source.is_waiting:
+            actions.insert(0, {"type": "pause_deadline", "implied": True})
+        elif source.is_waiting and not target.is_waiting:
+            actions.insert(0, {"type": "resume_deadline", "implied": True})
+    return actions
+
+
+def _assign_service(case, slug: str) -> tuple[dict, dict | None]:
+    """Moves the case to another service of its organization; its assignee keeps it only if
+    they work for that service too. Returns what was done and the journal payload."""
+    service = Service.objects.filter(organization_id=case.organization_id, slug=slug).first()
+    if service is None:
+        # Checked at publication; the service may have been renamed or deleted since.
+        return {"skipped": "unknown_service"}, None
+    if service.pk == case.service_id:
+        return {"skipped": "same_service"}, None
+    previous = case.service
+    case.service = service
+    unassigned = None
+    if case.assignee_id is not None and not can_handle(case.assignee, case):
+        unassigned, case.assignee = case.assignee_id, None
+    done = {"from": previous.slug, "to": service.slug, "unassigned": unassigned}
+    return done, {"from": previous.slug, "to": service.slug, "unassigned": unassigned}
+
+
+def _run_action(case, action: dict, *, now) -> tuple[dict, set[str], dict | None]:
+    """Runs one transition action on the (locked, unsaved) case.
+
+    Returns what it did (for the journal), the fields it changed and, for a change of
+    service, the payload of a journal event of its own.
+    """
+    kind = action.get("type")
+    record = {"type": kind}
+    if action.get("implied"):
+        record["implied"] = True
+    if kind == "pause_deadline":
+        return {**record, **deadlines.pause(case, now)}, set(deadlines.DEADLINE_FIELDS), None
+    if kind == "resume_deadline":
+        return {**record, **deadlines.resume(case, now)}, set(deadlines.DEADLINE_FIELDS), None
+    if kind == "set_deadline":
+        return {**record, **deadlines.restart(case, now)}, set(deadlines.DEADLINE_FIELDS), None
+    if kind == "clear_deadline":
+        return {**record, **deadlines.clear(case)}, set(deadlines.DEADLINE_FIELDS), None
+    if kind == "assign_service":
+        done, routed = _assign_service(case, action.get("service", ""))
+        return {**record, **done}, {"service", "assignee"}, routed
+    if kind == "notify":
+        # The notification handler sends the version's template after commit.
+        return {**record, "template": action.get("template", "")}, set(), None
+    if kind == "document":
+        # No document generation exists yet: the request is kept in the journal only.
+        return {**record, "template": action.get("template", ""), "status": "pending"}, set(), None
+    if kind == "webhook":
+        # No webhook delivery exists yet: the request is kept in the journal only.
+        return {**record, "url": action.get("url", ""), "status": "pending"}, set(), None
+    return {**record, "skipped": "unknown_action"}, set(), None
 
 
 @domain_action
@@ -193,20 +279,99 @@ def transition_case(
 ) -> Case:
     """Moves a case along its workflow by the transition named `transition`.
 
-    `at` backdates the change (imports of history); it defaults to now.
+    The actor needs a role the transition allows (PermissionDenied), and a comment when the
+    transition requires one (ValidationError on "comment"); None is the system, which may
+    make any transition. The transition's actions run in order (see `_transition_actions`)
+    and the journal event lists what each did. `at` backdates the change (imports of
+    history); it defaults to now.
     """
     _require_agent(actor, case)
     # Lock the case only, not its procedure: other cases of the procedure move on.
-    case = Case.objects.select_for_update(of=("self",)).select_related("procedure").get(pk=case.pk)
+    case = (
+        Case.objects.select_for_update(of=("self",))
+        .select_related("procedure", "version", "organization", "service")
+        .get(pk=case.pk)
+    )
     workflow = case.get_workflow()
     step = workflow.transition(case.state, transition)
     if step is None:
         raise ValidationError(
             {"transition": [_("Cette action n'est pas possible dans l'état actuel.")]}
         )
+    if actor is not None:
+        membership = get_membership(actor, case.organization)
+        if membership is None or not step.allows(membership.role):
+            raise PermissionDenied(_("Votre rôle ne vous permet pas cette action."))
+    comment = (comment or "").strip()[:MAX_MESSAGE_LENGTH]
+    if step.comment_required and not comment:
+        raise ValidationError({"comment": [_("Cette action demande un commentaire.")]})
+    source = workflow.state(case.state)
     target = workflow.state(step.target)
-    previous = case.state
     now = at or timezone.now()
+    case.state = target.code
+    case.category = target.category
+    case.closed_at = now if target.category == Category.CLOSED else None
+    case.updated_at = now
+    changed = {"state", "category", "closed_at", "updated_at"}
+    done, routed = [], []
+    for action in _transition_actions(step, source, target):
+        record, fields, routing = _run_action(case, action, now=now)
+        done.append(record)
+        changed |= fields
+        if routing is not None:
+            routed.append(routing)
+    case.save(update_fields=sorted(changed))
+    payload = {
+        "transition": step.code,
+        "from": source.code,
+        "to": target.code,
+        "comment": comment,
+        "actions": done,
+    }
+    template = next((a["template"] for a in done if a["type"] == "notify"), None)
+    if template:
+        payload["notify"] = template
+    _record(case, kind=EventKind.TRANSITIONED, actor=actor, is_public=True, payload=payload, at=now)
+    for routing in routed:
+        _record(
+            case,
+            kind=EventKind.ROUTED,
+            actor=actor,
+            is_public=False,
+            payload={**routing, "transition": step.code},
+            at=now,
+        )
+    return case
+
+
+@domain_action
+def apply_tacit_decision(*, case: Case, at: datetime.datetime | None = None) -> Case | None:
+    """Applies the procedure's tacit decision (*silence vaut accord* or *rejet*) to a case
+    whose deadline has passed: the case moves to the decision's state, with a public journal
+    event that the citizen is notified of.
+
+    Does nothing and returns None before the due date, on a closed, paused or undated case,
+    or when the case's version has no tacit decision: calling it again is harmless.
+    """
+    now = at or timezone.now()
+    case = (
+        Case.objects.select_for_update(of=("self",))
+        .select_related("procedure", "version")
+        .get(pk=case.pk)
+    )
+    rule = deadlines.rule_of(case)
+    if (
+        rule is None
+        or rule.tacit is None
+        or case.is_closed
+        or case.deadline_paused_at is not None
+        or case.due_at is None
+        or now <= case.due_at
+        or case.state == rule.tacit.state
+    ):
+        return None
+    target = case.get_workflow().state(rule.tacit.state)
+    previous = case.state
     case.state = target.code
     case.category = target.category
     case.closed_at = now if target.category == Category.CLOSED else None
@@ -214,14 +379,14 @@ def transition_case(
     case.save(update_fields=["state", "category", "closed_at", "updated_at"])
     _record(
         case,
-        kind=EventKind.TRANSITIONED,
-        actor=actor,
+        kind=EventKind.TACIT_DECISION,
         is_public=True,
         payload={
-            "transition": step.code,
+            "decision": rule.tacit.decision,
             "from": previous,
             "to": target.code,
-            "comment": comment.strip()[:MAX_MESSAGE_LENGTH],
+            "due_at": case.due_at.isoformat(),
+            "due_date": deadlines.local_date(case.due_at).isoformat(),
         },
         at=now,
     )

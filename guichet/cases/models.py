@@ -53,8 +53,18 @@ class CaseQuerySet(models.QuerySet):
     def closed(self):
         return self.filter(category=Category.CLOSED)
 
+    def running(self):
+        """Open cases whose clock runs: not closed, not paused while waiting for the citizen."""
+        return self.open().filter(deadline_paused_at__isnull=True)
+
     def overdue(self, now=None):
-        return self.open().filter(due_at__lt=now or timezone.now())
+        """Past their due date (paused cases are neither overdue nor at risk)."""
+        return self.running().filter(due_at__lt=now or timezone.now())
+
+    def at_risk(self, now=None):
+        """Due soon: within their procedure's at_risk_days (3 business days by default)."""
+        now = now or timezone.now()
+        return self.running().filter(at_risk_at__lte=now, due_at__gte=now)
 
     def for_listing(self):
         return self.select_related("procedure", "service", "assignee")
@@ -120,6 +130,9 @@ class Case(models.Model):
     due_at = models.DateTimeField(_("échéance"), null=True, blank=True)
     # Set while the clock is paused (waiting for the citizen): the due date moves on resume.
     deadline_paused_at = models.DateTimeField(_("délai suspendu depuis"), null=True, blank=True)
+    # When the case starts being "at risk" (the procedure's at_risk_days business days before
+    # due_at), kept with due_at by guichet/cases/deadlines.py: at-risk lists are one filter.
+    at_risk_at = models.DateTimeField(_("échéance proche à partir du"), null=True, blank=True)
     closed_at = models.DateTimeField(_("clôturée le"), null=True, blank=True)
 
     objects = CaseQuerySet.as_manager()
@@ -154,8 +167,28 @@ class Case(models.Model):
         return self.category == Category.CLOSED
 
     @property
+    def is_deadline_paused(self) -> bool:
+        return self.deadline_paused_at is not None
+
+    @property
     def is_overdue(self) -> bool:
-        return bool(self.due_at and not self.is_closed and self.due_at < timezone.now())
+        return bool(
+            self.due_at
+            and not self.is_closed
+            and not self.is_deadline_paused
+            and self.due_at < timezone.now()
+        )
+
+    @property
+    def is_at_risk(self) -> bool:
+        now = timezone.now()
+        return bool(
+            self.due_at
+            and self.at_risk_at
+            and not self.is_closed
+            and not self.is_deadline_paused
+            and self.at_risk_at <= now <= self.due_at
+        )
 
     @property
     def formatted_tracking_code(self) -> str:

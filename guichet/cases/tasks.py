@@ -16,7 +16,9 @@ from django.utils import timezone
 from django.utils.module_loading import import_string
 from django_tasks import task
 
-from .models import CaseEvent
+from guichet.catalog.models import ProcedureVersion
+
+from .models import Case, CaseEvent
 
 logger = logging.getLogger(__name__)
 
@@ -100,3 +102,36 @@ def dispatch_pending_events() -> int:
         else:
             dispatched += 1
     return dispatched
+
+
+@task()
+def apply_tacit_decisions() -> int:
+    """Applies the tacit decision of every open, unpaused case whose procedure has one and
+    whose due date has passed (*silence vaut accord* / *rejet*). Returns how many were
+    decided; each case is decided in a transaction of its own."""
+    from guichet.catalog.deadline import DeadlineRule
+
+    from .actions import apply_tacit_decision  # the actions import this module
+
+    now = timezone.now()
+    versions = [
+        version.pk
+        for version in ProcedureVersion.objects.filter(deadline__has_key="tacit").only("deadline")
+        if (rule := DeadlineRule.from_document(version.deadline)) and rule.tacit
+    ]
+    if not versions:
+        return 0
+    due = (
+        Case.objects.running()
+        .filter(version_id__in=versions, due_at__lt=now)
+        .order_by("due_at")
+        .only("pk")[:500]
+    )
+    decided = 0
+    for case in due:
+        try:
+            if apply_tacit_decision(case=case) is not None:
+                decided += 1
+        except Exception:  # one faulty case must not hold back the others
+            logger.exception("The tacit decision of case %s could not be applied", case.pk)
+    return decided

@@ -1,8 +1,11 @@
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.core.validators import FileExtensionValidator, RegexValidator
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+
+from guichet.lib.geo import area_errors
 
 
 class Organization(models.Model):
@@ -104,6 +107,17 @@ class Service(models.Model):
 
     def __str__(self):
         return self.name
+
+    def clean(self):
+        """Refuses an area that is not a valid GeoJSON Polygon or MultiPolygon (the admin, the
+        designer and imports all run it); an empty area means "no area"."""
+        super().clean()
+        if self.area in ("", {}, []):
+            self.area = None
+        if self.area is not None:
+            errors = area_errors(self.area)
+            if errors:
+                raise ValidationError({"area": errors})
 
 
 class Role(models.TextChoices):

@@ -170,7 +170,12 @@ def _timeline(case) -> list[dict]:
     """
     workflow = case.get_workflow()
     events = case.events.public().filter(
-        kind__in=[EventKind.SUBMITTED, EventKind.TRANSITIONED, EventKind.MESSAGE]
+        kind__in=[
+            EventKind.SUBMITTED,
+            EventKind.TRANSITIONED,
+            EventKind.MESSAGE,
+            EventKind.TACIT_DECISION,
+        ]
     )
     messages_by_pk = {message.pk: message for message in case.messages.all()}
     entries = []
@@ -179,6 +184,15 @@ def _timeline(case) -> list[dict]:
         if event.kind == EventKind.TRANSITIONED:
             entry["state"] = workflow.state(event.payload.get("to", ""))
             entry["comment"] = event.payload.get("comment", "")
+        elif event.kind == EventKind.TACIT_DECISION:
+            # Shown as the change of state it is, with what the silence meant.
+            entry["kind"] = EventKind.TRANSITIONED
+            entry["state"] = workflow.state(event.payload.get("to", ""))
+            entry["comment"] = (
+                _("Sans réponse avant l'échéance, le silence de l'administration vaut accord.")
+                if event.payload.get("decision") == "accept"
+                else _("Sans réponse avant l'échéance, le silence de l'administration vaut rejet.")
+            )
         elif event.kind == EventKind.MESSAGE:
             entry["message"] = messages_by_pk.pop(event.payload.get("message"), None)
             if entry["message"] is None:

@@ -58,7 +58,10 @@ def test_the_case_page_query_count_does_not_grow_with_its_history(
             author=None if index % 2 else agent_a,
         )
         case = actions.transition_case(
-            case=case, transition="ask" if index % 2 == 0 else "resume", actor=agent_a
+            case=case,
+            transition="ask" if index % 2 == 0 else "resume",
+            actor=agent_a,
+            comment="Pouvez-vous préciser ?",
         )
     with django_assert_max_num_queries(baseline) as many:
         response = client.get(page)
