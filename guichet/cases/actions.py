@@ -266,10 +266,14 @@ def _run_action(case, action: dict, *, now) -> tuple[dict, set[str], dict | None
         return {**record, "template": action.get("template", "")}, set(), None
     if kind == "document":
         # No document generation exists yet: the request is kept in the journal only.
-        return {**record, "template": action.get("template", ""), "status": "pending"}, set(), None
+        return (
+            {**record, "template": action.get("template", ""), "status": "not_implemented"},
+            set(),
+            None,
+        )
     if kind == "webhook":
         # No webhook delivery exists yet: the request is kept in the journal only.
-        return {**record, "url": action.get("url", ""), "status": "pending"}, set(), None
+        return {**record, "url": action.get("url", ""), "status": "not_implemented"}, set(), None
     return {**record, "skipped": "unknown_action"}, set(), None
 
 

@@ -423,6 +423,7 @@ class Workflow:
                 )
                 continue
             kind = action["type"]
+            notifications += kind == "notify"
             for key in ACTION_TYPES[kind]:
                 value = action.get(key)
                 if not isinstance(value, str) or not value.strip():
@@ -433,16 +434,14 @@ class Workflow:
             value = action.get(ACTION_TYPES[kind][0]) if ACTION_TYPES[kind] else None
             if not isinstance(value, str) or not value:
                 continue
-            if kind == "notify":
-                notifications += 1
-                if templates is not None and value not in templates:
-                    errors.append(
-                        _(
-                            "La transition %(code)s envoie un modèle de notification inconnu : "
-                            "%(template)s."
-                        )
-                        % {**named, "template": value}
+            if kind == "notify" and templates is not None and value not in templates:
+                errors.append(
+                    _(
+                        "La transition %(code)s envoie un modèle de notification inconnu : "
+                        "%(template)s."
                     )
+                    % {**named, "template": value}
+                )
             elif kind == "assign_service" and services is not None and value not in services:
                 errors.append(
                     _(
