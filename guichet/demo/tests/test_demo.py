@@ -31,7 +31,7 @@ def demo_output(django_db_setup, django_db_blocker):
         override_settings(PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"]),
         transaction.atomic(),
     ):
-        call_command("demo", force=True, stdout=output)
+        call_command("demo", force=True, as_of=AS_OF, stdout=output)
         yield output.getvalue()
         transaction.set_rollback(True)
 
@@ -44,6 +44,10 @@ def demoville(demo_output):
 @pytest.fixture
 def villeneuve(demo_output):
     return Organization.objects.get(slug="villeneuve")
+
+
+# One moment for every load: the history is drawn relative to it.
+AS_OF = timezone.now().replace(microsecond=0)
 
 
 def fingerprint():
@@ -202,6 +206,6 @@ def test_running_twice_does_not_duplicate(demo_output, settings):
 def test_reset_loads_the_same_demo_again(demo_output):
     """Runs under the suite's write guard: every case row comes from a domain action."""
     before = fingerprint()
-    call_command("demo", force=True, reset=True, stdout=io.StringIO())
+    call_command("demo", force=True, reset=True, as_of=AS_OF, stdout=io.StringIO())
     assert fingerprint() == before
     assert Organization.objects.filter(slug="demoville").count() == 1

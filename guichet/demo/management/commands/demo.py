@@ -1,9 +1,11 @@
 """`guichet demo`: loads two fictional communes to try Guichet with."""
 
+import datetime
 import time
 
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
+from django.utils import timezone
 
 from guichet.demo import data, loader
 
@@ -35,12 +37,18 @@ class Command(BaseCommand):
             help="Load even though DEBUG is off (never on a production instance).",
         )
         parser.add_argument(
+            "--as-of",
+            type=datetime.datetime.fromisoformat,
+            default=None,
+            help="Build the history as seen at this moment (ISO date), for reproducible data.",
+        )
+        parser.add_argument(
             "--reset",
             action="store_true",
             help="Delete the demo organizations, their cases and the demo accounts first.",
         )
 
-    def handle(self, *args, force: bool, reset: bool, **options):
+    def handle(self, *args, force: bool, reset: bool, as_of=None, **options):
         if not settings.DEBUG and not force:
             raise CommandError(
                 "The demo creates accounts with a published password and fake cases: it runs "
@@ -58,7 +66,9 @@ class Command(BaseCommand):
             self.stdout.write("Deleted the previous demo data.")
 
         started = time.monotonic()
-        loaded = loader.load()
+        if as_of is not None and timezone.is_naive(as_of):
+            as_of = timezone.make_aware(as_of)
+        loaded = loader.load(now=as_of)
         elapsed = time.monotonic() - started
 
         self.stdout.write(self.style.SUCCESS(f"Demo data loaded in {elapsed:.1f} s:"))
