@@ -136,7 +136,12 @@ GUICHET_PERIODIC_TASKS = [
     ("guichet.notify.tasks.send_pending_emails", 60),
     # Silence vaut accord / rejet: cases whose deadline has passed get their tacit decision.
     ("guichet.cases.tasks.apply_tacit_decisions", 300),
+    ("guichet.cases.tasks.purge_old_drafts", 3600),
 ]
+# Forms in progress left untouched this many days are deleted.
+GUICHET_DRAFT_MAX_AGE_DAYS = envint("GUICHET_DRAFT_MAX_AGE_DAYS", 30)
+# The function that e-mails a citizen the link to resume a draft (a door: named, not imported).
+GUICHET_DRAFT_LINK_SENDER = "guichet.notify.drafts.send_draft_link"
 
 # --- Authentication -------------------------------------------------------------------------
 AUTH_USER_MODEL = "accounts.User"

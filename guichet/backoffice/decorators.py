@@ -1,4 +1,5 @@
-"""Access to the back office: signed-in members of the request's organization only."""
+"""Access to the back office: signed-in members of the request's organization only; the
+procedure designer to its administrators only."""
 
 import functools
 
@@ -7,6 +8,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404
 
 from guichet.organization.access import get_membership
+from guichet.organization.models import Role
 
 
 def agent_required(view=None, *, hide_from_outsiders=False):
@@ -32,3 +34,19 @@ def agent_required(view=None, *, hide_from_outsiders=False):
         return view(request, *args, **kwargs)
 
     return wrapper
+
+
+def admin_required(view=None, *, hide_from_outsiders=False):
+    """Lets through the administrators of request.organization (agent_required, then the
+    role): agents and supervisors get a 403; anonymous visitors and outsiders are answered
+    as by agent_required."""
+    if view is None:
+        return functools.partial(admin_required, hide_from_outsiders=hide_from_outsiders)
+
+    @functools.wraps(view)
+    def wrapper(request, *args, **kwargs):
+        if request.membership.role != Role.ADMINISTRATOR:
+            raise PermissionDenied
+        return view(request, *args, **kwargs)
+
+    return agent_required(wrapper, hide_from_outsiders=hide_from_outsiders)

@@ -1,7 +1,7 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
-from . import views
+from . import designer, views
 
 app_name = "backoffice"
 urlpatterns = [
@@ -23,4 +23,48 @@ urlpatterns = [
     path("demandes/<str:reference>/attribuer/", views.case_assign, name="case_assign"),
     path("demandes/<str:reference>/message/", views.case_message, name="case_message"),
     path("demandes/<str:reference>/note/", views.case_note, name="case_note"),
+    # The procedure designer (administrators). An item's id never holds a "-": the fixed
+    # segments below that have one cannot be taken for an item.
+    path("demarches/", designer.procedure_list, name="procedures"),
+    path("demarches/nouvelle/", designer.procedure_create, name="procedure_create"),
+    path("demarches/importer/", designer.procedure_import, name="procedure_import"),
+    path("demarches/<int:pk>/", designer.procedure_detail, name="procedure"),
+    path("demarches/<int:pk>/formulaire/", designer.procedure_fields, name="procedure_fields"),
+    path(
+        "demarches/<int:pk>/formulaire/ajouter-un-element/",
+        designer.field_add,
+        name="procedure_field_add",
+    ),
+    path(
+        "demarches/<int:pk>/formulaire/<str:field_id>/",
+        designer.field_edit,
+        name="procedure_field",
+    ),
+    path(
+        "demarches/<int:pk>/formulaire/<str:field_id>/deplacer/",
+        designer.field_move,
+        name="procedure_field_move",
+    ),
+    path(
+        "demarches/<int:pk>/formulaire/<str:field_id>/supprimer/",
+        designer.field_remove,
+        name="procedure_field_remove",
+    ),
+    path("demarches/<int:pk>/apercu/", designer.procedure_preview, name="procedure_preview"),
+    path("demarches/<int:pk>/circuit/", designer.procedure_workflow, name="procedure_workflow"),
+    path("demarches/<int:pk>/delai/", designer.procedure_deadline, name="procedure_deadline"),
+    path("demarches/<int:pk>/orientation/", designer.procedure_routing, name="procedure_routing"),
+    path(
+        "demarches/<int:pk>/notifications/",
+        designer.procedure_templates,
+        name="procedure_templates",
+    ),
+    path(
+        "demarches/<int:pk>/publication/",
+        designer.procedure_publication,
+        name="procedure_publication",
+    ),
+    path("demarches/<int:pk>/publier/", designer.procedure_publish, name="procedure_publish"),
+    path("demarches/<int:pk>/fermer/", designer.procedure_unpublish, name="procedure_unpublish"),
+    path("demarches/<int:pk>/exporter/", designer.procedure_export, name="procedure_export"),
 ]

@@ -9,7 +9,7 @@ from django.http import Http404
 
 from guichet.organization.access import get_membership
 
-from .models import Case, normalize_tracking_code
+from .models import Case, Draft, normalize_tracking_code
 
 
 def can_handle(user, case) -> bool:
@@ -67,3 +67,20 @@ def get_case_for_citizen(user, organization, reference: str) -> Case:
     if case is None:
         raise Http404
     return case
+
+
+def get_draft(organization, token: str, user) -> Draft:
+    """A form in progress, by its secret token. An anonymous citizen's draft opens for
+    whoever holds the link; a signed-in citizen's for that citizen only."""
+    draft = (
+        Draft.objects.filter(organization=organization, token=token)
+        .select_related("procedure", "procedure__current_version")
+        .first()
+        if token
+        else None
+    )
+    if draft is None or not hmac.compare_digest(draft.token, token):
+        raise Http404
+    if draft.citizen_id is not None and (not user.is_authenticated or user.pk != draft.citizen_id):
+        raise Http404
+    return draft

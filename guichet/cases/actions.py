@@ -7,8 +7,11 @@ the worker: the event is handed to the task queue once the transaction has commi
 
 import datetime
 import functools
+import json
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.serializers.json import DjangoJSONEncoder
 from django.core.validators import validate_email
 from django.db import transaction
 from django.utils import timezone
@@ -28,11 +31,12 @@ from .models import (
     Case,
     CaseEvent,
     Channel,
+    Draft,
     EventKind,
     Message,
     ReferenceCounter,
 )
-from .tasks import dispatch_event, dispatch_suppressed, writing_cases
+from .tasks import dispatch_event, dispatch_suppressed, send_draft_link, writing_cases
 
 MAX_MESSAGE_LENGTH = 10000
 
@@ -114,11 +118,13 @@ def submit_case(
     longitude: float | None = None,
     language: str = "fr",
     submitted_at: datetime.datetime | None = None,
+    draft: Draft | None = None,
 ) -> Case:
     """Files a new case for `procedure` and acknowledges it.
 
     `data` is validated against the procedure's form (ValidationError keyed by field id on
     bad input). `actor` is the agent who files on the citizen's behalf (phone, counter, mail).
+    `draft`, the form in progress the case comes from, is deleted with the filing.
     """
     errors = {}
     version = procedure.current_version
@@ -188,6 +194,8 @@ def submit_case(
     )
     for field_id, upload in uploads:
         _save_attachment(case, upload, field_id=field_id, actor=actor)
+    if draft is not None:
+        Draft.objects.filter(pk=draft.pk).delete()
     _record(
         case,
         kind=EventKind.SUBMITTED,
@@ -497,3 +505,72 @@ def delete_cases(*, cases) -> int:
     storage = Attachment._meta.get_field("file").storage
     transaction.on_commit(lambda: [storage.delete(name) for name in names])
     return deleted.get(Case._meta.label, 0)
+
+
+# --- Drafts: forms in progress -----------------------------------------------------------------
+
+MAX_DRAFT_SIZE = 256 * 1024  # characters of JSON: far beyond any form, short of abuse
+
+
+@domain_action
+def save_draft(
+    *, procedure: Procedure, data: dict, page: int, draft: Draft | None = None, citizen=None
+) -> Draft:
+    """Saves a form in progress: what was typed (`data`, raw input by form name, not
+    validated) and the step reached (`page`). Creates the draft when `draft` is None.
+
+    A signed-in citizen keeps one draft per procedure: a new one replaces the others. The
+    draft follows the procedure's current version (answers are kept by field id).
+    """
+    if len(json.dumps(data, cls=DjangoJSONEncoder)) > MAX_DRAFT_SIZE:
+        raise ValidationError(_("Ce brouillon est trop volumineux pour être enregistré."))
+    now = timezone.now()
+    if draft is None:
+        citizen = citizen if citizen is not None and citizen.is_authenticated else None
+        if citizen is not None:
+            Draft.objects.filter(procedure=procedure, citizen=citizen).delete()
+        return Draft.objects.create(
+            organization=procedure.organization,
+            procedure=procedure,
+            version=procedure.current_version,
+            citizen=citizen,
+            data=data,
+            page=page,
+            created_at=now,
+            updated_at=now,
+        )
+    draft.version = procedure.current_version
+    draft.data, draft.page, draft.updated_at = data, page, now
+    draft.save(update_fields=["version", "data", "page", "updated_at"])
+    return draft
+
+
+@domain_action
+def delete_draft(*, draft: Draft) -> None:
+    """Forgets a form in progress (the citizen starts over, or gives up)."""
+    Draft.objects.filter(pk=draft.pk).delete()
+
+
+@domain_action
+def request_draft_link(*, draft: Draft, email: str, language: str = "fr") -> Draft:
+    """Records `email` on the draft and has the link to resume it sent there, after commit
+    (the worker hands it to settings.GUICHET_DRAFT_LINK_SENDER)."""
+    email = (email or "").strip().lower()
+    try:
+        validate_email(email)
+    except ValidationError:
+        raise ValidationError({"email": [_("Saisissez une adresse e-mail valide.")]}) from None
+    draft.email = email
+    draft.updated_at = timezone.now()
+    draft.save(update_fields=["email", "updated_at"])
+    draft_id = draft.pk
+    transaction.on_commit(lambda: send_draft_link.enqueue(draft_id, language))
+    return draft
+
+
+@domain_action
+def purge_drafts(*, now: datetime.datetime | None = None) -> int:
+    """Deletes the drafts left untouched for GUICHET_DRAFT_MAX_AGE_DAYS; returns how many."""
+    cutoff = (now or timezone.now()) - datetime.timedelta(days=settings.GUICHET_DRAFT_MAX_AGE_DAYS)
+    _total, deleted = Draft.objects.filter(updated_at__lt=cutoff).delete()
+    return deleted.get(Draft._meta.label, 0)

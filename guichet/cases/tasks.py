@@ -18,7 +18,7 @@ from django_tasks import task
 
 from guichet.catalog.models import ProcedureVersion
 
-from .models import Case, CaseEvent
+from .models import Case, CaseEvent, Draft
 
 logger = logging.getLogger(__name__)
 
@@ -135,3 +135,22 @@ def apply_tacit_decisions() -> int:
         except Exception:  # one faulty case must not hold back the others
             logger.exception("The tacit decision of case %s could not be applied", case.pk)
     return decided
+
+
+@task()
+def send_draft_link(draft_id: int, language: str = "fr") -> None:
+    """Hands a draft whose resume link was asked for to the door that sends it
+    (settings.GUICHET_DRAFT_LINK_SENDER, the notification outbox)."""
+    draft = Draft.objects.select_related("organization", "procedure").filter(pk=draft_id).first()
+    if draft is None or not draft.email:  # submitted or deleted since
+        return
+    with transaction.atomic():
+        import_string(settings.GUICHET_DRAFT_LINK_SENDER)(draft, language=language)
+
+
+@task()
+def purge_old_drafts() -> int:
+    """Deletes the drafts nobody touched for GUICHET_DRAFT_MAX_AGE_DAYS."""
+    from .actions import purge_drafts  # the actions import this module
+
+    return purge_drafts()

@@ -1,11 +1,29 @@
-"""Writes of the catalog: publishing a procedure freezes a version."""
+"""Writes of the catalog: the designer's changes to a draft; publishing freezes a version."""
 
+import copy
+import re
+
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Max
+from django.template import Engine, TemplateSyntaxError
+from django.template.defaulttags import DebugNode
+from django.template.loader_tags import ExtendsNode, IncludeNode
 from django.utils import timezone
+from django.utils.text import slugify
+from django.utils.translation import gettext as _
 
-from .models import Procedure, ProcedureVersion
+from guichet.organization.models import Service
+
+from .conditions import referenced_fields
+from .deadline import deadline_errors
+from .formschema import validate_fields
+from .models import Procedure, ProcedureVersion, Theme
+from .routing import routing_errors
 from .validation import validate_procedure_draft
+from .workflow import Workflow, default_workflow
+
+SLUG_PATTERN = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 
 
 @transaction.atomic
@@ -39,4 +57,444 @@ def unpublish_procedure(*, procedure: Procedure) -> Procedure:
     """Closes the procedure to new requests; filed cases go on with their version."""
     procedure.is_published = False
     procedure.save(update_fields=["is_published", "updated_at"])
+    return procedure
+
+
+# --- The designer's writes ------------------------------------------------------------------
+# Every change an administrator makes to a draft goes through one of these: each checks what
+# it writes (ValidationError, with messages keyed by input when there is one), and what the
+# other parts of the draft refer to in it (a field read by a routing rule, a template sent
+# by the workflow, the tacit decision's state), so that the draft stays publishable — but for
+# a service deleted in the meantime, which publication reports.
+
+PROCEDURE_TEXTS = ("title", "summary", "description")
+
+
+def _locked_draft(procedure: Procedure) -> Procedure:
+    """The procedure's row, locked until the end of the transaction (no lost update when two
+    administrators edit at once)."""
+    return Procedure.objects.select_for_update().get(pk=procedure.pk)
+
+
+def _free_procedure_slug(organization, base: str) -> str:
+    base = (base or "demarche")[:90].strip("-") or "demarche"
+    taken = set(
+        Procedure.objects.filter(organization=organization, slug__startswith=base).values_list(
+            "slug", flat=True
+        )
+    )
+    if base not in taken:
+        return base
+    number = 2
+    while f"{base}-{number}" in taken:
+        number += 1
+    return f"{base}-{number}"
+
+
+def _description_errors(*, organization, service, theme, title, processing_days) -> dict:
+    errors = {}
+    if not (title or "").strip():
+        errors["title"] = [_("Indiquez le titre de la démarche.")]
+    if service is None or service.organization_id != organization.pk:
+        errors["service"] = [_("Choisissez un service de l'organisation.")]
+    if theme not in Theme.values:
+        errors["theme"] = [_("Thème inconnu.")]
+    if processing_days is not None and (
+        not isinstance(processing_days, int) or processing_days < 0
+    ):
+        errors["processing_days"] = [_("Le délai affiché doit être un nombre de jours positif.")]
+    return errors
+
+
+@transaction.atomic
+def create_procedure(
+    *,
+    organization,
+    service,
+    title: str,
+    slug: str = "",
+    theme: str = Theme.GENERAL,
+    summary: str = "",
+    description: str = "",
+    asks_location: bool = False,
+    processing_days: int | None = None,
+    actor=None,
+) -> Procedure:
+    """Creates an unpublished procedure with an empty form and the default workflow.
+
+    Without `slug`, one is made from the title (with a suffix when taken); a `slug` given and
+    already taken in the organization is refused.
+    """
+    errors = _description_errors(
+        organization=organization,
+        service=service,
+        theme=theme,
+        title=title,
+        processing_days=processing_days,
+    )
+    slug = (slug or "").strip()
+    if slug:
+        if not SLUG_PATTERN.match(slug):
+            errors["slug"] = [_("Le nom court ne contient que des minuscules, chiffres et tirets.")]
+        elif Procedure.objects.filter(organization=organization, slug=slug).exists():
+            errors["slug"] = [_("Une autre démarche porte déjà ce nom court.")]
+    else:
+        slug = _free_procedure_slug(organization, slugify(title or "")[:90])
+    if errors:
+        raise ValidationError(errors)
+    procedure = Procedure(
+        organization=organization,
+        service=service,
+        title=title.strip(),
+        slug=slug,
+        theme=theme,
+        summary=(summary or "").strip(),
+        description=(description or "").strip(),
+        asks_location=bool(asks_location),
+        processing_days=processing_days,
+        fields=[],
+        workflow=default_workflow(),
+    )
+    procedure.full_clean()
+    procedure.save()
+    return procedure
+
+
+@transaction.atomic
+def update_procedure(
+    *,
+    procedure: Procedure,
+    title: str,
+    service,
+    theme: str,
+    summary: str = "",
+    description: str = "",
+    asks_location: bool = False,
+    processing_days: int | None = None,
+    actor=None,
+) -> Procedure:
+    """Changes what the portal says of the procedure (title, texts, theme, service, location).
+
+    These are not versioned: the portal shows the new texts at once, published or not. The
+    slug (the portal address) does not change.
+    """
+    procedure = _locked_draft(procedure)
+    errors = _description_errors(
+        organization=procedure.organization,
+        service=service,
+        theme=theme,
+        title=title,
+        processing_days=processing_days,
+    )
+    if errors:
+        raise ValidationError(errors)
+    procedure.title = title.strip()
+    procedure.service = service
+    procedure.theme = theme
+    procedure.summary = (summary or "").strip()
+    procedure.description = (description or "").strip()
+    procedure.asks_location = bool(asks_location)
+    procedure.processing_days = processing_days
+    procedure.full_clean()
+    procedure.save(
+        update_fields=[
+            *PROCEDURE_TEXTS,
+            "service",
+            "theme",
+            "asks_location",
+            "processing_days",
+            "updated_at",
+        ]
+    )
+    return procedure
+
+
+def published_field_ids(procedure: Procedure) -> set[str]:
+    """The ids of every item any version of the procedure has published: answers may be
+    stored under them, so they never change."""
+    ids = set()
+    for fields in procedure.versions.values_list("fields", flat=True):
+        for field in fields or []:
+            if isinstance(field, dict) and isinstance(field.get("id"), str):
+                ids.add(field["id"])
+    return ids
+
+
+def _checked_fields(fields) -> list[dict]:
+    if not isinstance(fields, list) or not all(isinstance(field, dict) for field in fields):
+        raise ValidationError(_("Le formulaire doit être une liste d'éléments."))
+    try:
+        validate_fields(fields)
+    except (KeyError, TypeError, AttributeError, ValueError):
+        # A checker choked on an unexpected shape: a bad form, not a crash.
+        raise ValidationError(_("Le formulaire est illisible.")) from None
+    return fields
+
+
+def _routed_field_ids(routing) -> dict[str, int]:
+    """Field id -> the number (from 1) of the first routing rule whose condition reads it."""
+    used = {}
+    for number, rule in enumerate(routing if isinstance(routing, list) else [], start=1):
+        if isinstance(rule, dict):
+            for field_id in referenced_fields(rule.get("when")):
+                used.setdefault(field_id, number)
+    return used
+
+
+@transaction.atomic
+def update_procedure_fields(*, procedure: Procedure, fields: list[dict], actor=None) -> Procedure:
+    """Replaces the draft's form by `fields`, once formschema.validate_fields accepts it and
+    no routing rule reads a field it no longer has."""
+    procedure = _locked_draft(procedure)
+    fields = _checked_fields(copy.deepcopy(fields))
+    ids = {field.get("id") for field in fields}
+    errors = [
+        _(
+            "Le champ « %(id)s » sert à la règle d'orientation n° %(n)s : modifiez d'abord "
+            "l'orientation."
+        )
+        % {"id": field_id, "n": number}
+        for field_id, number in _routed_field_ids(procedure.routing).items()
+        if field_id not in ids
+    ]
+    if errors:
+        raise ValidationError(errors)
+    procedure.fields = fields
+    procedure.save(update_fields=["fields", "updated_at"])
+    return procedure
+
+
+def _position(fields: list[dict], field_id: str) -> int:
+    for index, field in enumerate(fields):
+        if field.get("id") == field_id:
+            return index
+    raise ValidationError(
+        _("Le formulaire n'a pas d'élément « %(id)s ».") % {"id": field_id}, code="missing"
+    )
+
+
+@transaction.atomic
+def add_procedure_field(
+    *, procedure: Procedure, field: dict, before: str | None = None, actor=None
+) -> Procedure:
+    """Adds an item to the draft's form: at the end, or before the item `before`."""
+    procedure = _locked_draft(procedure)
+    fields = list(procedure.fields)
+    index = _position(fields, before) if before else len(fields)
+    fields.insert(index, field)
+    return update_procedure_fields(procedure=procedure, fields=fields, actor=actor)
+
+
+@transaction.atomic
+def change_procedure_field(
+    *, procedure: Procedure, field_id: str, field: dict, actor=None
+) -> Procedure:
+    """Replaces the item `field_id` of the draft's form by `field`, in place.
+
+    Its id may change only while no version has published it (answers are stored under it).
+    """
+    procedure = _locked_draft(procedure)
+    fields = list(procedure.fields)
+    index = _position(fields, field_id)
+    if field.get("id") != field_id and field_id in published_field_ids(procedure):
+        raise ValidationError(
+            {
+                "id": [
+                    _(
+                        "L'identifiant « %(id)s » a été publié : il ne peut plus changer, "
+                        "les réponses déjà reçues sont enregistrées sous ce nom."
+                    )
+                    % {"id": field_id}
+                ]
+            }
+        )
+    fields[index] = field
+    return update_procedure_fields(procedure=procedure, fields=fields, actor=actor)
+
+
+@transaction.atomic
+def move_procedure_field(
+    *, procedure: Procedure, field_id: str, offset: int, actor=None
+) -> Procedure:
+    """Moves the item `field_id` by `offset` places (-1: up one), within the form's bounds."""
+    procedure = _locked_draft(procedure)
+    fields = list(procedure.fields)
+    index = _position(fields, field_id)
+    target = max(0, min(len(fields) - 1, index + offset))
+    fields.insert(target, fields.pop(index))
+    return update_procedure_fields(procedure=procedure, fields=fields, actor=actor)
+
+
+@transaction.atomic
+def remove_procedure_field(*, procedure: Procedure, field_id: str, actor=None) -> Procedure:
+    """Removes the item `field_id` from the draft; published versions keep it."""
+    procedure = _locked_draft(procedure)
+    fields = list(procedure.fields)
+    del fields[_position(fields, field_id)]
+    return update_procedure_fields(procedure=procedure, fields=fields, actor=actor)
+
+
+def _organization_service_slugs(procedure: Procedure) -> set[str]:
+    return set(
+        Service.objects.filter(organization_id=procedure.organization_id).values_list(
+            "slug", flat=True
+        )
+    )
+
+
+@transaction.atomic
+def update_procedure_workflow(*, procedure: Procedure, workflow: dict, actor=None) -> Procedure:
+    """Replaces the draft's workflow once Workflow.validate() accepts it (with the draft's
+    templates and the organization's services for the actions' references)."""
+    procedure = _locked_draft(procedure)
+    if not isinstance(workflow, dict):
+        raise ValidationError(_("Le circuit de traitement doit être un objet JSON."))
+    templates = procedure.templates if isinstance(procedure.templates, dict) else {}
+    try:
+        Workflow(workflow).validate(
+            templates=templates, services=_organization_service_slugs(procedure)
+        )
+    except KeyError as error:
+        raise ValidationError(
+            _(
+                "Le circuit de traitement est illisible : la clé « %(key)s » manque (« initial », "
+                "« states » et « transitions » ; chaque état a « code », « label » et "
+                "« category » ; chaque transition « code », « from », « to » et « label »)."
+            )
+            % {"key": error.args[0] if error.args else "?"}
+        ) from None
+    except (TypeError, AttributeError, ValueError):
+        raise ValidationError(
+            _(
+                "Le circuit de traitement est illisible : « states » et « transitions » sont "
+                "des listes d'objets, « from » une liste de codes d'état ou « * »."
+            )
+        ) from None
+    # The deadline's tacit decision names a closed state of this workflow.
+    errors = deadline_errors(procedure.deadline, workflow=workflow)
+    if errors:
+        raise ValidationError(errors)
+    procedure.workflow = copy.deepcopy(workflow)
+    procedure.save(update_fields=["workflow", "updated_at"])
+    return procedure
+
+
+@transaction.atomic
+def update_procedure_deadline(*, procedure: Procedure, deadline: dict, actor=None) -> Procedure:
+    """Replaces the draft's deadline ({} for none) once deadline_errors finds nothing wrong."""
+    procedure = _locked_draft(procedure)
+    errors = deadline_errors(deadline, workflow=procedure.workflow)
+    if errors:
+        raise ValidationError(errors)
+    procedure.deadline = copy.deepcopy(deadline or {})
+    procedure.save(update_fields=["deadline", "updated_at"])
+    return procedure
+
+
+@transaction.atomic
+def update_procedure_routing(*, procedure: Procedure, routing: list, actor=None) -> Procedure:
+    """Replaces the draft's routing rules once routing_errors finds nothing wrong."""
+    procedure = _locked_draft(procedure)
+    try:
+        errors = routing_errors(
+            routing, organization=procedure.organization_id, fields=procedure.fields
+        )
+    except (KeyError, TypeError, AttributeError, ValueError):
+        errors = [_("Les règles d'orientation sont illisibles.")]
+    if errors:
+        raise ValidationError(errors)
+    procedure.routing = copy.deepcopy(routing or [])
+    procedure.save(update_fields=["routing", "updated_at"])
+    return procedure
+
+
+# The engine notification templates are rendered with (guichet.notify): no file, no tag
+# library. Checking them here refuses at once what would fall back on the generic e-mail.
+_TEMPLATE_ENGINE = Engine(loaders=[], libraries={}, autoescape=False)
+
+
+def notification_template_errors(templates) -> list[str]:
+    """What is wrong with a `templates` document (an empty list when it is usable)."""
+    if not isinstance(templates, dict):
+        return [_("Les modèles de notification doivent former un objet JSON (code → modèle).")]
+    errors = []
+    for code, template in templates.items():
+        if not code.strip():
+            errors.append(_("Un modèle de notification a un code vide."))
+            continue
+        if not isinstance(template, dict) or not all(
+            isinstance(template.get(part, ""), str) for part in ("subject", "body")
+        ):
+            errors.append(
+                _(
+                    "Le modèle « %(code)s » doit être un objet avec « subject » et « body » "
+                    "en texte."
+                )
+                % {"code": code}
+            )
+            continue
+        unknown = sorted(set(template) - {"subject", "body"})
+        if unknown:
+            errors.append(
+                _("Le modèle « %(code)s » a une clé inconnue : %(key)s.")
+                % {"code": code, "key": unknown[0]}
+            )
+        if not template.get("subject", "").strip() or not template.get("body", "").strip():
+            errors.append(
+                _("Le modèle « %(code)s » doit avoir un objet et un texte.") % {"code": code}
+            )
+        for part in ("subject", "body"):
+            try:
+                compiled = _TEMPLATE_ENGINE.from_string(template.get(part, ""))
+            except TemplateSyntaxError as error:
+                errors.append(
+                    _("Le modèle « %(code)s » (%(part)s) est mal écrit : %(error)s")
+                    % {"code": code, "part": part, "error": error}
+                )
+                continue
+            for forbidden in (DebugNode, IncludeNode, ExtendsNode):
+                if compiled.nodelist.get_nodes_by_type(forbidden):
+                    errors.append(
+                        _(
+                            "Le modèle « %(code)s » (%(part)s) utilise une balise interdite "
+                            "(debug, include ou extends)."
+                        )
+                        % {"code": code, "part": part}
+                    )
+                    break
+    return errors
+
+
+def _notified_templates(workflow) -> list[tuple[str, str]]:
+    """(transition code, template key) of the workflow's `notify` actions."""
+    pairs = []
+    transitions = workflow.get("transitions") if isinstance(workflow, dict) else None
+    for transition in transitions if isinstance(transitions, list) else []:
+        if not isinstance(transition, dict):
+            continue
+        for action in transition.get("actions") or []:
+            if isinstance(action, dict) and action.get("type") == "notify":
+                pairs.append((transition.get("code"), action.get("template")))
+    return pairs
+
+
+@transaction.atomic
+def update_procedure_templates(*, procedure: Procedure, templates: dict, actor=None) -> Procedure:
+    """Replaces the draft's notification templates once they can all be rendered."""
+    procedure = _locked_draft(procedure)
+    errors = notification_template_errors(templates)
+    if not errors:
+        errors = [
+            _(
+                "Le modèle « %(template)s » sert à la transition %(code)s du circuit : "
+                "retirez d'abord l'action du circuit."
+            )
+            % {"template": template, "code": code}
+            for code, template in _notified_templates(procedure.workflow)
+            if template not in templates
+        ]
+    if errors:
+        raise ValidationError(errors)
+    procedure.templates = copy.deepcopy(templates)
+    procedure.save(update_fields=["templates", "updated_at"])
     return procedure

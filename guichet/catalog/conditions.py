@@ -1,9 +1,9 @@
-"""Conditions on a case's answers (docs/procedures.md, "Conditions"), for routing rules.
+"""Conditions on a case's answers (docs/procedures.md, "Conditions"): which fields a form
+shows (catalog/formschema) and which routing rules match (catalog/routing.py).
 
 A condition is a rule {"field", "op", "value"} or a group {"all": [...]} / {"any": [...]}.
 Evaluating never raises: a rule that does not make sense for the answer it reads (a number
-compared with a text, say) is false. The form engine (catalog/formschema.py) is due to grow
-its own `evaluate_condition`; when it does, routing uses that one and this module goes.
+compared with a text, say) is false.
 """
 
 import datetime
@@ -93,3 +93,17 @@ def evaluate_condition(condition, answers: dict) -> bool:
         items = condition["any"]
         return isinstance(items, list) and any(evaluate_condition(c, answers) for c in items)
     return _rule(condition, answers)
+
+
+def referenced_fields(condition) -> set[str]:
+    """The ids of the fields a condition reads, at any depth."""
+    if not isinstance(condition, dict):
+        return set()
+    for group in ("all", "any"):
+        if group in condition:
+            items = condition[group]
+            if not isinstance(items, list):
+                return set()
+            return set().union(*(referenced_fields(item) for item in items))
+    field = condition.get("field")
+    return {field} if isinstance(field, str) else set()

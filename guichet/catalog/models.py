@@ -33,7 +33,7 @@ class Procedure(models.Model):
     """A procedure (démarche) of the catalog: what a citizen can ask for, and how it is handled.
 
     Procedures are data: the form (`fields`, a list of typed fields with stable ids, see
-    catalog/formschema.py) and the workflow (`workflow`, see catalog/workflow.py) are stored as
+    catalog/formschema/) and the workflow (`workflow`, see catalog/workflow.py) are stored as
     JSON and configured, never coded.
     """
 

@@ -138,6 +138,7 @@ FIELDS = {
         },
     ],
     "certificate": [
+        {"id": "etape_acte", "type": "page", "label": "L'acte"},
         {
             "id": "acte",
             "type": "choice",
@@ -154,6 +155,7 @@ FIELDS = {
             "help": "Pour un passeport ou une carte d'identité, un extrait avec filiation suffit "
             "en général. L'extrait plurilingue sert aux démarches dans un autre pays européen.",
         },
+        {"id": "etape_personne", "type": "page", "label": "La personne concernée"},
         {
             "id": "nom",
             "type": "text",
@@ -184,6 +186,14 @@ FIELDS = {
             "mariage ne sont délivrés qu'à la personne concernée, à sa famille proche, à son "
             "représentant légal ou à un professionnel habilité.",
         },
+        {"id": "etape_envoi", "type": "page", "label": "L'envoi"},
+        {
+            "id": "gratuit",
+            "type": "info",
+            "label": "Service gratuit",
+            "help": "La délivrance d'un acte d'état civil est gratuite. Méfiez-vous des sites "
+            "qui la font payer.",
+        },
         {
             "id": "exemplaires",
             "type": "number",
@@ -203,7 +213,11 @@ FIELDS = {
             "id": "adresse_postale",
             "type": "textarea",
             "label": "Adresse postale d'envoi",
-            "help": "Seulement si vous choisissez l'envoi par courrier.",
+            "condition": {
+                "field": "remise",
+                "op": "equals",
+                "value": "Par courrier à mon domicile",
+            },
         },
     ],
     "bulky": [
@@ -324,6 +338,7 @@ FIELDS = {
         },
     ],
     "public_space": [
+        {"id": "occupation", "type": "section", "label": "L'occupation"},
         {
             "id": "nature",
             "type": "choice",
@@ -339,11 +354,19 @@ FIELDS = {
             "choices": OCCUPANTS,
         },
         {
-            "id": "entreprise",
-            "type": "text",
-            "label": "Raison sociale et numéro SIRET",
-            "help": "Pour un professionnel seulement.",
+            "id": "professionnel",
+            "type": "section",
+            "label": "L'entreprise",
+            "condition": {"field": "qualite", "op": "differs", "value": "Particulier"},
         },
+        {"id": "entreprise", "type": "text", "label": "Raison sociale"},
+        {
+            "id": "siret",
+            "type": "siret",
+            "label": "Numéro SIRET",
+            "help": "14 chiffres, sur l'extrait Kbis ou l'avis de situation SIRENE.",
+        },
+        {"id": "dates", "type": "section", "label": "Dates et emplacement"},
         {
             "id": "date_debut",
             "type": "date",
@@ -355,6 +378,11 @@ FIELDS = {
             "type": "date",
             "label": "Dernier jour d'occupation",
             "required": True,
+        },
+        {
+            "id": "emplacement",
+            "type": "address",
+            "label": "Emplacement, s'il diffère de l'adresse de la demande",
         },
         {
             "id": "surface",
@@ -412,8 +440,8 @@ FIELDS = {
             "id": "telephone",
             "type": "phone",
             "label": "Téléphone",
-            "help": "Si vous préférez être rappelé : nous appelons du lundi au vendredi, de 9 h "
-            "à 17 h.",
+            "help": "Nous appelons du lundi au vendredi, de 9 h à 17 h.",
+            "condition": {"field": "reponse", "op": "equals", "value": "Par téléphone"},
         },
     ],
     "association": [
@@ -451,6 +479,7 @@ FIELDS = {
             "required": True,
         },
         {"id": "telephone_public", "type": "phone", "label": "Téléphone publié"},
+        {"id": "siege", "type": "postal_commune", "label": "Commune du siège"},
         {
             "id": "adherents",
             "type": "number",

@@ -2,10 +2,10 @@
 
 from django import forms
 from django.core.exceptions import ValidationError
-from django.utils.datastructures import MultiValueDict
+from django.forms.utils import ErrorDict
 from django.utils.translation import gettext_lazy as _
 
-from guichet.catalog.formschema import form_fields, validate_upload
+from guichet.catalog.formschema import form_field, validate_upload
 
 # The procedure's own fields are named "answer-<id>" in the HTML form, so that no field id an
 # administrator chooses can collide with the contact and location fields below.
@@ -34,10 +34,44 @@ class DomainErrorsMixin:
             self.add_error(self.field_for_error(key), errors)
 
 
-class ProcedureForm(DomainErrorsMixin, forms.Form):
-    """A procedure's fields, the citizen's contact details and, if asked, a location."""
+class QuietMixin:
+    """A form that shows what was typed without judging it: `quiet=True` skips validation
+    (a saved draft shown again, input kept when going back); errors come only from
+    add_domain_errors."""
+
+    def __init__(self, *args, quiet=False, **kwargs):
+        self.quiet = quiet
+        super().__init__(*args, **kwargs)
+
+    def full_clean(self):
+        if not self.quiet:
+            return super().full_clean()
+        self._errors = ErrorDict()
+        self.cleaned_data = {}
+
+
+class AnswersForm(QuietMixin, DomainErrorsMixin, forms.Form):
+    """Some of a procedure's fields, named "answer-<id>". The form engine validates them
+    (catalog.formschema.clean_page, then submit_case): this form renders them and carries
+    the engine's errors, it never judges on its own."""
+
+    def __init__(self, data=None, files=None, *, items):
+        super().__init__(data, files, quiet=True)
+        self.fields = {ANSWER_PREFIX + item["id"]: form_field(item) for item in items}
+
+
+def answer_names(item_ids, data) -> list[str]:
+    """The names in `data` (a POST or a draft) that belong to these fields: "answer-<id>",
+    and "answer-<id>.<part>" for composite fields."""
+    prefixes = {ANSWER_PREFIX + item_id for item_id in item_ids}
+    return [name for name in data if name in prefixes or name.partition(".")[0] in prefixes]
+
+
+class ContactForm(QuietMixin, DomainErrorsMixin, forms.Form):
+    """The citizen's contact details and, if the procedure asks for one, a location."""
 
     error_fields = {"location": "latitude"}
+    names = CONTACT_FIELDS + LOCATION_FIELDS
 
     contact_name = forms.CharField(
         label=_("Nom et prénom"),
@@ -79,14 +113,32 @@ class ProcedureForm(DomainErrorsMixin, forms.Form):
     def __init__(self, *args, procedure, **kwargs):
         super().__init__(*args, **kwargs)
         self.procedure = procedure
-        answers = {
-            ANSWER_PREFIX + field_id: field
-            for field_id, field in form_fields(procedure.current_version.fields).items()
-        }
         if not procedure.asks_location:
             for name in LOCATION_FIELDS:
                 del self.fields[name]
-        self.fields = {**answers, **self.fields}
+
+    def clean(self):
+        # The same rules as submit_case, so that the citizen fixes them on this step rather
+        # than on the last one; the action stays the judge.
+        cleaned = super().clean()
+        reachable = cleaned.get("contact_email") or cleaned.get("contact_phone")
+        if not reachable and "contact_email" not in self.errors:
+            self.add_error(
+                "contact_email",
+                _(
+                    "Indiquez une adresse e-mail ou un téléphone pour que nous puissions "
+                    "vous répondre."
+                ),
+            )
+        latitude, longitude = cleaned.get("latitude"), cleaned.get("longitude")
+        if "latitude" in self.fields and (latitude is None) != (longitude is None):
+            if "latitude" not in self.errors and "longitude" not in self.errors:
+                self.add_error(
+                    "latitude", _("Une position a besoin d'une latitude et d'une longitude.")
+                )
+        elif latitude is not None and not (-90 <= latitude <= 90 and -180 <= longitude <= 180):
+            self.add_error("latitude", _("Cette position n'existe pas."))
+        return cleaned
 
     @classmethod
     def initial_for(cls, user) -> dict:
@@ -99,9 +151,6 @@ class ProcedureForm(DomainErrorsMixin, forms.Form):
             "contact_phone": user.phone,
         }
 
-    def answer_fields(self):
-        return [self[name] for name in self.fields if name.startswith(ANSWER_PREFIX)]
-
     def contact_fields(self):
         return [self[name] for name in CONTACT_FIELDS]
 
@@ -109,24 +158,10 @@ class ProcedureForm(DomainErrorsMixin, forms.Form):
         return [self[name] for name in LOCATION_FIELDS if name in self.fields]
 
     def submission(self) -> dict:
-        """The keyword arguments of submit_case, from a valid form.
-
-        The answers go to the action as typed (keyed by field id): it validates them against
-        the procedure's form itself, as it does for every channel.
-        """
-        data, files = MultiValueDict(), MultiValueDict()
-        for name in self.fields:
-            if name.startswith(ANSWER_PREFIX):
-                field_id = name.removeprefix(ANSWER_PREFIX)
-                if name in self.data:
-                    data.setlist(field_id, self.data.getlist(name))
-                if name in self.files:
-                    files.setlist(field_id, self.files.getlist(name))
+        """The contact and location keyword arguments of submit_case, from a valid form."""
         cleaned = self.cleaned_data
         latitude, longitude = cleaned.get("latitude"), cleaned.get("longitude")
         return {
-            "data": data,
-            "files": files,
             "contact_name": cleaned["contact_name"],
             "contact_email": cleaned["contact_email"],
             "contact_phone": cleaned["contact_phone"],
@@ -134,6 +169,24 @@ class ProcedureForm(DomainErrorsMixin, forms.Form):
             "latitude": float(latitude) if latitude is not None else None,
             "longitude": float(longitude) if longitude is not None else None,
         }
+
+
+class DraftLinkForm(forms.Form):
+    """The address where an anonymous citizen receives the link to resume their form."""
+
+    # Not marked required: the field sits in every step's form, and "Next" ignores it.
+    draft_email = forms.EmailField(
+        label=_("Votre adresse e-mail"),
+        required=False,
+        max_length=254,
+        widget=forms.EmailInput(attrs={"autocomplete": "email"}),
+    )
+
+    def clean_draft_email(self):
+        email = self.cleaned_data["draft_email"]
+        if not email:
+            raise ValidationError(_("Indiquez l'adresse e-mail où recevoir le lien."))
+        return email
 
 
 class TrackingLookupForm(forms.Form):

@@ -10,4 +10,21 @@ urlpatterns = [
     path("suivi/<str:code>/pieces/<int:pk>/", views.attachment, name="attachment"),
     path("demarches/<slug:slug>/", views.procedure_form, name="procedure"),
     path("demarches/<slug:slug>/confirmation/", views.confirmation, name="confirmation"),
+    # A form in progress: the token is the secret that opens it.
+    path("demarches/<slug:slug>/brouillon/<str:token>/", views.draft_resume, name="draft_resume"),
+    path(
+        "demarches/<slug:slug>/brouillon/<str:token>/etape/<int:number>/",
+        views.draft_step,
+        name="draft_step",
+    ),
+    path(
+        "demarches/<slug:slug>/brouillon/<str:token>/recapitulatif/",
+        views.draft_summary,
+        name="draft_summary",
+    ),
+    path(
+        "demarches/<slug:slug>/brouillon/<str:token>/supprimer/",
+        views.draft_delete,
+        name="draft_delete",
+    ),
 ]

@@ -9,22 +9,38 @@ from django.http import FileResponse, Http404, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.utils.cache import add_never_cache_headers
+from django.utils.datastructures import MultiValueDict
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_http_methods
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from guichet.cases import actions
-from guichet.cases.access import get_case_by_tracking_code
-from guichet.cases.models import Case, Channel, EventKind
-from guichet.catalog.formschema import display_answers
+from guichet.cases.access import get_case_by_tracking_code, get_draft
+from guichet.cases.models import Case, Channel, Draft, EventKind
+from guichet.catalog.formschema import clean_page, display_answers, is_answer, item_type
 from guichet.catalog.models import Procedure, Theme
 from guichet.core.ratelimit import client_address, hit
 
-from .forms import MessageForm, ProcedureForm, TrackingLookupForm
+from .forms import (
+    ANSWER_PREFIX,
+    AnswersForm,
+    ContactForm,
+    DraftLinkForm,
+    MessageForm,
+    TrackingLookupForm,
+)
+from .steps import PAGE, SUMMARY, Flow, answer_data, merge
 
 # The cases this browser filed lately: only it may see their confirmation page.
 SESSION_SUBMITTED = "portal_submitted_cases"
 SESSION_SUBMITTED_KEEP = 10
+# The drafts this (anonymous) browser started, so that it is offered to resume them.
+SESSION_DRAFTS = "portal_drafts"
+SESSION_DRAFTS_KEEP = 10
 TRACKING_RATE_WINDOW = 600  # seconds
+# Resume links sent by e-mail, per client address and per hour: enough for a citizen,
+# too few to make the portal a spam relay.
+DRAFT_LINK_RATE_LIMIT = 5
+DRAFT_LINK_RATE_WINDOW = 3600
 
 
 def _see_other(url: str) -> HttpResponseRedirect:
@@ -82,35 +98,387 @@ def home(request):
     )
 
 
+# --- Filing a request: steps, drafts, summary -------------------------------------------------
+
+
+def _published_procedure(request, slug) -> Procedure:
+    return get_object_or_404(
+        Procedure.objects.for_organization(request.organization)
+        .published()
+        .select_related("current_version"),
+        slug=slug,
+    )
+
+
+def _draft_and_procedure(request, slug, token) -> tuple[Procedure, Draft]:
+    draft = get_draft(request.organization, token, request.user)
+    procedure = draft.procedure
+    if procedure.slug != slug or not procedure.is_published or procedure.current_version is None:
+        raise Http404
+    return procedure, draft
+
+
+def _visitor_draft(request, procedure) -> Draft | None:
+    """The draft this visitor left for this procedure: a signed-in citizen's own, or one
+    that this browser started."""
+    drafts = Draft.objects.filter(procedure=procedure)
+    if request.user.is_authenticated:
+        return drafts.filter(citizen=request.user).first()
+    tokens = request.session.get(SESSION_DRAFTS, [])
+    if not tokens:
+        return None
+    return drafts.filter(citizen__isnull=True, token__in=tokens).first()
+
+
+def _remember_draft(request, draft) -> None:
+    if request.user.is_authenticated:
+        return
+    tokens = [token for token in request.session.get(SESSION_DRAFTS, []) if token != draft.token]
+    request.session[SESSION_DRAFTS] = [*tokens, draft.token][-SESSION_DRAFTS_KEEP:]
+
+
+def _forget_draft(request, token: str) -> None:
+    tokens = request.session.get(SESSION_DRAFTS, [])
+    if token in tokens:
+        request.session[SESSION_DRAFTS] = [other for other in tokens if other != token]
+
+
+def _step_url(procedure, draft, step) -> str:
+    if step.kind == SUMMARY:
+        return reverse("portal:draft_summary", args=[procedure.slug, draft.token])
+    return reverse("portal:draft_step", args=[procedure.slug, draft.token, step.number])
+
+
+def _save(request, procedure, draft, raw, step) -> Draft:
+    """Saves what was typed, and the step to come back to; creates the draft if need be."""
+    draft = actions.save_draft(
+        procedure=procedure, data=raw, page=step.number, draft=draft, citizen=request.user
+    )
+    _remember_draft(request, draft)
+    return draft
+
+
 @require_http_methods(["GET", "POST"])
+@_private
 def procedure_form(request, slug):
-    procedure = get_object_or_404(
-        Procedure.objects.for_organization(request.organization).published(), slug=slug
-    )
+    """The first step of a procedure's form; the draft is created when it is posted."""
+    procedure = _published_procedure(request, slug)
+    if request.method == "GET":
+        existing = _visitor_draft(request, procedure)
+        if existing is not None:
+            return render(
+                request,
+                "portal/draft_offer.html",
+                {"procedure": procedure, "draft": existing},
+            )
+    flow = Flow(procedure)
+    return _step(request, procedure, None, flow, flow.first_step())
+
+
+@require_GET
+@_private
+def draft_resume(request, slug, token):
+    """The secret link to a draft: on to the step where the citizen left it."""
+    procedure, draft = _draft_and_procedure(request, slug, token)
+    flow = Flow(procedure, draft.data)
+    step = flow.step(draft.page)
+    if step is None or not flow.is_visible(step):
+        step = flow.first_step()
+    _remember_draft(request, draft)
+    return HttpResponseRedirect(_step_url(procedure, draft, step))
+
+
+@require_http_methods(["GET", "POST"])
+@_private
+def draft_step(request, slug, token, number):
+    procedure, draft = _draft_and_procedure(request, slug, token)
+    flow = Flow(procedure, draft.data)
+    step = flow.step(number)
+    if step is None:
+        raise Http404
+    if step.kind == SUMMARY:
+        return HttpResponseRedirect(_step_url(procedure, draft, step))
+    if not flow.is_visible(step):
+        # The answers hide this step (they changed since the link was made): the next one.
+        return _see_other(_step_url(procedure, draft, flow.following(step)))
+    return _step(request, procedure, draft, flow, step)
+
+
+@require_POST
+@_private
+def draft_delete(request, slug, token):
+    """Start over: the draft is forgotten."""
+    procedure, draft = _draft_and_procedure(request, slug, token)
+    actions.delete_draft(draft=draft)
+    _forget_draft(request, token)
+    messages.info(request, _("Votre brouillon a été supprimé."))
+    return _see_other(reverse("portal:procedure", args=[procedure.slug]))
+
+
+def _step(request, procedure, draft, flow, step):
     if request.method == "POST":
-        form = ProcedureForm(request.POST, request.FILES, procedure=procedure)
-        if form.is_valid():
-            try:
-                case = actions.submit_case(
-                    procedure=procedure,
-                    channel=Channel.WEB,
-                    citizen=request.user if request.user.is_authenticated else None,
-                    language=request.LANGUAGE_CODE,
-                    **form.submission(),
-                )
-            except ValidationError as error:
-                form.add_domain_errors(error)
+        return _post_step(request, procedure, draft, flow, step)
+    return _render_step(request, procedure, draft, flow, step)
+
+
+def _step_context(request, procedure, draft, flow, step, link_form) -> dict:
+    if not request.user.is_authenticated and link_form is None:
+        link_form = DraftLinkForm(initial={"draft_email": draft.email if draft else ""})
+    return {
+        "procedure": procedure,
+        "draft": draft,
+        "step": step,
+        "progress": flow.progress(step),
+        "previous": flow.previous(step),
+        "link_form": link_form,
+        "max_age_days": settings.GUICHET_DRAFT_MAX_AGE_DAYS,
+        "action": _step_url(procedure, draft, step)
+        if draft
+        else reverse("portal:procedure", args=[procedure.slug]),
+    }
+
+
+def _render_step(
+    request,
+    procedure,
+    draft,
+    flow,
+    step,
+    *,
+    form=None,
+    link_form=None,
+    status=200,
+    notice=False,
+    save_errors=(),
+):
+    context = _step_context(request, procedure, draft, flow, step, link_form)
+    if step.kind == PAGE:
+        items = flow.shown_items(step)
+        if form is None:
+            data = MultiValueDict(flow.raw) if flow.raw else None
+            form = AnswersForm(data, items=[item for item in items if is_answer(item)])
+        rows = []
+        for item in items:
+            kind = item_type(item)
+            if kind in ("section", "info"):
+                rows.append({"kind": kind, "item": item})
             else:
-                submitted = request.session.get(SESSION_SUBMITTED, [])
-                request.session[SESSION_SUBMITTED] = [*submitted, case.pk][-SESSION_SUBMITTED_KEEP:]
-                return _see_other(reverse("portal:confirmation", args=[procedure.slug]))
-        status = 400
+                rows.append({"kind": "field", "field": form[ANSWER_PREFIX + item["id"]]})
+        context["rows"] = rows
+        context["shown"] = " ".join(item["id"] for item in items if item_type(item) != "section")
+    elif form is None:
+        data = flow.contact_data()
+        if data is not None:
+            form = ContactForm(data, procedure=procedure, quiet=True)
+        else:
+            form = ContactForm(procedure=procedure, initial=ContactForm.initial_for(request.user))
+    context.update({"form": form, "notice": notice, "save_errors": save_errors})
+    return render(request, "portal/procedure_step.html", context, status=status)
+
+
+def _post_step(request, procedure, draft, flow, step):
+    action = request.POST.get("action", "next")
+    posted = request.POST
+    shown = set(posted["shown"].split()) if step.kind == PAGE and "shown" in posted else None
+    raw = merge(flow.raw, posted, flow.step_names(step, posted, shown))
+    flow = Flow(procedure, raw)
+
+    if action == "back" and flow.previous(step) is not None:
+        # Back keeps what was typed on this step, without judging it.
+        target = flow.previous(step)
+    elif action == "link":
+        return _request_link(request, procedure, draft, flow, step)
     else:
-        form = ProcedureForm(procedure=procedure, initial=ProcedureForm.initial_for(request.user))
-        status = 200
-    return render(
-        request, "portal/procedure_form.html", {"procedure": procedure, "form": form}, status=status
+        target = None
+
+    if target is None:  # Next: this step must pass first
+        if step.kind == PAGE:
+            errors, appeared = _page_errors(flow, step, raw, shown)
+            if errors or appeared:
+                if draft is not None:
+                    draft = _save(request, procedure, draft, raw, step)
+                form = AnswersForm(
+                    posted, items=[item for item in flow.shown_items(step) if is_answer(item)]
+                )
+                if errors:
+                    form.add_domain_errors(ValidationError(errors))
+                return _render_step(
+                    request,
+                    procedure,
+                    draft,
+                    flow,
+                    step,
+                    form=form,
+                    notice=bool(appeared),
+                    status=400 if errors else 200,
+                )
+        else:
+            form = ContactForm(posted, procedure=procedure)
+            if not form.is_valid():
+                if draft is not None:
+                    draft = _save(request, procedure, draft, raw, step)
+                return _render_step(request, procedure, draft, flow, step, form=form, status=400)
+        target = flow.following(step)
+    try:
+        draft = _save(request, procedure, draft, raw, target)
+    except ValidationError as error:
+        return _render_step(
+            request, procedure, draft, flow, step, status=400, save_errors=error.messages
+        )
+    return _see_other(_step_url(procedure, draft, target))
+
+
+def _page_errors(flow, step, raw, shown) -> tuple[dict, set]:
+    """The errors of a page step's shown fields, and the items the answers just revealed
+    (a field whose condition reads another field of the same step)."""
+    state = flow.state
+    before = {
+        key: value for key, value in state.answers.items() if state.page_of[key] < step.page.index
+    }
+    try:
+        clean_page(flow.fields, step.page.index, answer_data(raw), None, before, with_files=False)
+        errors = {}
+    except ValidationError as error:
+        errors = error.error_dict
+    if shown is None:
+        return errors, set()
+    now = {item["id"] for item in flow.shown_items(step) if item_type(item) != "section"}
+    appeared = now - shown
+    # Fields just revealed are shown without errors: the citizen has not seen them yet.
+    return {key: value for key, value in errors.items() if key not in appeared}, appeared
+
+
+def _request_link(request, procedure, draft, flow, step):
+    """Saves the step as it is and e-mails the link to resume it (anonymous citizens)."""
+    link_form = DraftLinkForm(request.POST)
+    if request.user.is_authenticated or not link_form.is_valid():
+        return _render_step(request, procedure, draft, flow, step, link_form=link_form, status=400)
+    allowed = hit(
+        f"draft-link:{client_address(request)}",
+        limit=DRAFT_LINK_RATE_LIMIT,
+        window=DRAFT_LINK_RATE_WINDOW,
     )
+    if not allowed:
+        link_form.add_error("draft_email", _("Trop de demandes : réessayez plus tard."))
+        response = _render_step(
+            request, procedure, draft, flow, step, link_form=link_form, status=429
+        )
+        response["Retry-After"] = str(DRAFT_LINK_RATE_WINDOW)
+        return response
+    try:
+        draft = _save(request, procedure, draft, flow.raw, step)
+        actions.request_draft_link(
+            draft=draft, email=link_form.cleaned_data["draft_email"], language=request.LANGUAGE_CODE
+        )
+    except ValidationError as error:
+        return _render_step(
+            request, procedure, draft, flow, step, status=400, save_errors=error.messages
+        )
+    messages.success(
+        request,
+        _("Le lien pour reprendre votre demande a été envoyé à %(email)s.")
+        % {"email": link_form.cleaned_data["draft_email"]},
+    )
+    return _see_other(_step_url(procedure, draft, step))
+
+
+@require_http_methods(["GET", "POST"])
+@_private
+def draft_summary(request, slug, token):
+    """Every visible answer, with a link to change it; the attachments; sending."""
+    procedure, draft = _draft_and_procedure(request, slug, token)
+    flow = Flow(procedure, draft.data)
+    step = flow.summary_step
+    action = request.POST.get("action", "submit") if request.method == "POST" else None
+    if action == "back":
+        return _see_other(_step_url(procedure, draft, flow.previous(step)))
+    if action == "link":
+        return _request_link(request, procedure, draft, flow, step)
+
+    contact_data = flow.contact_data()
+    contact = ContactForm(contact_data, procedure=procedure) if contact_data else None
+    incomplete = flow.first_incomplete()
+    if incomplete is None and (contact is None or not contact.is_valid()):
+        incomplete = flow.contact_step
+    if incomplete is not None:
+        messages.warning(request, _("Complétez cette étape avant d'envoyer votre demande."))
+        return _see_other(_step_url(procedure, draft, incomplete))
+
+    files_form = AnswersForm(items=flow.file_items())
+    errors, status = [], 200
+    if action == "submit":
+        files = MultiValueDict(
+            {
+                name.removeprefix(ANSWER_PREFIX): request.FILES.getlist(name)
+                for name in request.FILES
+                if name.startswith(ANSWER_PREFIX)
+            }
+        )
+        try:
+            case = actions.submit_case(
+                procedure=procedure,
+                data=answer_data(draft.data),
+                files=files,
+                channel=Channel.WEB,
+                citizen=request.user if request.user.is_authenticated else None,
+                language=request.LANGUAGE_CODE,
+                draft=draft,
+                **contact.submission(),
+            )
+        except ValidationError as error:
+            errors = _summary_errors(procedure, draft, flow, files_form, error)
+            status = 400
+        else:
+            _forget_draft(request, token)
+            submitted = request.session.get(SESSION_SUBMITTED, [])
+            request.session[SESSION_SUBMITTED] = [*submitted, case.pk][-SESSION_SUBMITTED_KEEP:]
+            return _see_other(reverse("portal:confirmation", args=[procedure.slug]))
+
+    context = _step_context(request, procedure, draft, flow, step, None)
+    context.update(
+        {
+            "sections": [
+                {**section, "url": _step_url(procedure, draft, section["step"])}
+                for section in flow.summary()
+            ],
+            "contact": contact,
+            "contact_url": _step_url(procedure, draft, flow.contact_step),
+            "contact_title": flow.contact_step.title,
+            "form": files_form,
+            "errors": errors,
+        }
+    )
+    return render(request, "portal/procedure_summary.html", context, status=status)
+
+
+def _summary_errors(procedure, draft, flow, files_form, error) -> list[dict]:
+    """Puts the action's errors on the attachments they concern; the others (answers that
+    no longer pass, contact details) are listed with a link to their step."""
+    if not hasattr(error, "error_dict"):
+        files_form.add_error(None, error)
+        return []
+    file_ids = {item["id"] for item in flow.file_items()}
+    labels = {
+        item.get("id"): item.get("label") or item.get("id")
+        for item in flow.fields
+        if isinstance(item, dict)
+    }
+    others = []
+    for key, messages_ in error.message_dict.items():
+        if key in file_ids:
+            files_form.add_error(ANSWER_PREFIX + key, error.error_dict[key])
+            continue
+        page = flow.state.page_of.get(key)
+        step = flow.steps[page] if page is not None else flow.contact_step
+        for message in messages_:
+            others.append(
+                {
+                    "label": labels.get(key, ""),
+                    "message": message,
+                    "url": _step_url(procedure, draft, step),
+                }
+            )
+    return others
 
 
 @require_GET

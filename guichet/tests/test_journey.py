@@ -10,6 +10,7 @@ from django.test import Client
 
 from guichet.cases.models import Case
 from guichet.conftest import PASSWORD
+from guichet.portal.tests.walk import file_request
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -18,11 +19,16 @@ def test_a_request_goes_from_the_portal_to_the_agent_and_back(
     procedure_a, procedure_b, agent_a, agent_b, smtp_server, run_worker
 ):
     citizen = Client()
-    response = citizen.post(
-        "/demarches/signaler-voirie/",
+    response = file_request(
+        citizen,
+        "signaler-voirie",
+        [
+            {
+                "answer-kind": "Éclairage",
+                "answer-description": "Le lampadaire de la rue des Lilas clignote.",
+            }
+        ],
         {
-            "answer-kind": "Éclairage",
-            "answer-description": "Le lampadaire de la rue des Lilas clignote.",
             "contact_name": "Alice Martin",
             "contact_email": "alice@example.test",
             "address": "3 rue des Lilas",
@@ -87,14 +93,12 @@ def test_the_same_works_under_a_second_organization_prefix(
     other_procedure, other_org_agent, agent_a, smtp_server, run_worker
 ):
     citizen = Client()
-    response = citizen.post(
-        "/o/villeneuve/demarches/signaler-voirie/",
-        {
-            "answer-kind": "Nid-de-poule",
-            "answer-description": "Trou profond.",
-            "contact_name": "Bob",
-            "contact_email": "bob@example.test",
-        },
+    response = file_request(
+        citizen,
+        "signaler-voirie",
+        [{"answer-kind": "Nid-de-poule", "answer-description": "Trou profond."}],
+        {"contact_name": "Bob", "contact_email": "bob@example.test"},
+        prefix="/o/villeneuve",
     )
     assert response.status_code == 303
     assert response["Location"].startswith("/o/villeneuve/")

@@ -2,7 +2,7 @@
 
 import pytest
 
-from guichet.cases.models import Case, Message
+from guichet.cases.models import Case, Draft, Message
 from guichet.conftest import check_accessibility
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -15,7 +15,7 @@ def test_it_files_and_follows_a_request_accessibly(page, procedure_a, procedure_
     page.wait_for_url("**/demarches/signaler-voirie/")
     check_accessibility(page)
 
-    page.get_by_role("button", name="Envoyer ma demande").click()
+    page.get_by_role("button", name="Suivant").click()
     summary = page.get_by_role("alert")
     assert "Type de problème" in summary.inner_text()
     check_accessibility(page)
@@ -24,8 +24,15 @@ def test_it_files_and_follows_a_request_accessibly(page, procedure_a, procedure_
 
     page.get_by_label("Type de problème").select_option("Éclairage")
     page.get_by_label("Description").fill("Le lampadaire est éteint.")
+    page.get_by_role("button", name="Suivant").click()
+    page.wait_for_url("**/etape/2/")
+    check_accessibility(page)
     page.get_by_label("Nom et prénom").fill("Zoé Lefèvre")
-    page.get_by_label("Adresse e-mail").fill("zoe@example.test")
+    page.get_by_label("Adresse e-mail", exact=True).fill("zoe@example.test")
+    page.get_by_role("button", name="Suivant").click()
+    page.wait_for_url("**/recapitulatif/")
+    assert "Le lampadaire est éteint." in page.content()
+    check_accessibility(page)
     page.get_by_role("button", name="Envoyer ma demande").click()
     page.wait_for_url("**/confirmation/")
     case = Case.objects.get()
@@ -50,3 +57,69 @@ def test_the_tracking_lookup_is_accessible(page, case_a):
     page.get_by_role("button", name="Voir ma demande").click()
     assert "Référence ou code de suivi incorrect." in page.get_by_role("alert").inner_text()
     check_accessibility(page)
+
+
+def test_a_form_in_steps_is_accessible(page, works):
+    page.goto("/demarches/occupation/")
+    check_accessibility(page)
+    page.get_by_label("Entreprise").check()
+    page.get_by_label("Code postal").fill("20000")
+    page.get_by_label("Commune", exact=True).fill("Ajaccio")
+    page.get_by_role("button", name="Suivant").click()
+    # Choosing "Entreprise" reveals the SIRET on the same step: shown before going on.
+    page.get_by_text("Votre réponse appelle d'autres questions").wait_for()
+    check_accessibility(page)
+    page.get_by_label("SIRET de l'entreprise").fill("732 829 320 00075")
+    page.get_by_role("button", name="Suivant").click()
+    assert "Saisissez un numéro SIRET valide" in page.get_by_role("alert").inner_text()
+    check_accessibility(page)
+    page.get_by_label("SIRET de l'entreprise").fill("732 829 320 00074")
+    page.get_by_role("button", name="Suivant").click()
+    page.wait_for_url("**/etape/2/")
+
+    page.get_by_label("Installation").select_option("Benne")
+    page.get_by_label("Début").fill("2026-07-01")
+    page.get_by_label("Durée en jours").fill("5")
+    page.get_by_label("Adresse", exact=True).fill("12 cours Napoléon")
+    page.get_by_label("Latitude").fill("95")
+    page.get_by_role("button", name="Suivant").click()
+    assert "Une position a besoin" in page.get_by_role("alert").inner_text()
+    check_accessibility(page)
+    page.get_by_label("Latitude").fill("")
+    page.get_by_role("button", name="Précédent").click()
+    page.wait_for_url("**/etape/1/")
+    page.get_by_role("button", name="Suivant").click()
+    page.wait_for_url("**/etape/2/")
+    assert page.get_by_label("Durée en jours").input_value() == "5"  # kept when going back
+    page.get_by_role("button", name="Suivant").click()
+    page.wait_for_url("**/etape/3/")
+    page.get_by_label("Téléphone du chantier").fill("06 12 34 56 78")
+    page.get_by_role("button", name="Suivant").click()
+    page.wait_for_url("**/etape/4/")
+
+    # Asking for the link to come back later, then coming back: the offer to resume.
+    page.get_by_label("Votre adresse e-mail").fill("zoe@example.test")
+    page.get_by_role("button", name="Recevoir le lien").click()
+    page.get_by_text("Le lien pour reprendre votre demande a été envoyé").wait_for()
+    check_accessibility(page)
+    page.goto("/demarches/occupation/")
+    check_accessibility(page)
+    page.get_by_role("link", name="Reprendre ma demande").click()
+    page.wait_for_url("**/etape/4/")
+
+    page.get_by_label("Nom et prénom").fill("Zoé Lefèvre")
+    page.get_by_label("Téléphone", exact=True).fill("01 23 45 67 89")
+    page.get_by_role("button", name="Suivant").click()
+    page.wait_for_url("**/recapitulatif/")
+    check_accessibility(page)
+    page.get_by_role("button", name="Envoyer ma demande").click()
+    assert "Plan" in page.get_by_role("alert").inner_text()
+    check_accessibility(page)
+    page.get_by_label("Plan").set_input_files(
+        files=[{"name": "plan.pdf", "mimeType": "application/pdf", "buffer": b"%PDF-1.4"}]
+    )
+    page.get_by_role("button", name="Envoyer ma demande").click()
+    page.wait_for_url("**/confirmation/")
+    case = Case.objects.get()
+    assert case.data["company"] == "73282932000074" and case.data["days"] == 5
+    assert not Draft.objects.exists()
