@@ -97,6 +97,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "guichet.organization.context_processors.organization",
+                "guichet.core.context_processors.maps",
             ],
         },
     }
@@ -142,6 +143,20 @@ GUICHET_PERIODIC_TASKS = [
 GUICHET_DRAFT_MAX_AGE_DAYS = envint("GUICHET_DRAFT_MAX_AGE_DAYS", 30)
 # The function that e-mails a citizen the link to resume a draft (a door: named, not imported).
 GUICHET_DRAFT_LINK_SENDER = "guichet.notify.drafts.send_draft_link"
+
+# --- Maps (Leaflet) ---------------------------------------------------------------------------
+# The tile server of the maps where citizens place a point; its origin is allowed by the CSP.
+# Empty: maps show no background, a point can still be placed.
+GUICHET_MAP_TILES_URL = os.environ.get(
+    "GUICHET_MAP_TILES_URL", "https://tile.openstreetmap.org/{z}/{x}/{y}.png"
+)
+GUICHET_MAP_ATTRIBUTION = os.environ.get(
+    "GUICHET_MAP_ATTRIBUTION",
+    '&copy; <a href="https://www.openstreetmap.org/copyright">OpenStreetMap</a>',
+)
+# Where a map opens when no point is set yet: "latitude,longitude" and a zoom level.
+GUICHET_MAP_CENTER = os.environ.get("GUICHET_MAP_CENTER", "46.6034,1.8883")
+GUICHET_MAP_ZOOM = envint("GUICHET_MAP_ZOOM", 6)
 
 # --- Authentication -------------------------------------------------------------------------
 AUTH_USER_MODEL = "accounts.User"

@@ -13,6 +13,11 @@ urlpatterns = [
     # A form in progress: the token is the secret that opens it.
     path("demarches/<slug:slug>/brouillon/<str:token>/", views.draft_resume, name="draft_resume"),
     path(
+        "demarches/<slug:slug>/enregistrer/<int:number>/",
+        views.draft_autosave,
+        name="draft_autosave",
+    ),
+    path(
         "demarches/<slug:slug>/brouillon/<str:token>/etape/<int:number>/",
         views.draft_step,
         name="draft_step",

@@ -41,6 +41,8 @@ TRACKING_RATE_WINDOW = 600  # seconds
 # too few to make the portal a spam relay.
 DRAFT_LINK_RATE_LIMIT = 5
 DRAFT_LINK_RATE_WINDOW = 3600
+# Autosaves per client address and per minute: one every two seconds of typing is plenty.
+AUTOSAVE_RATE_LIMIT = 40
 
 
 def _see_other(url: str) -> HttpResponseRedirect:
@@ -171,8 +173,23 @@ def procedure_form(request, slug):
                 "portal/draft_offer.html",
                 {"procedure": procedure, "draft": existing},
             )
-    flow = Flow(procedure)
-    return _step(request, procedure, None, flow, flow.first_step())
+    # Autosave may have created the draft while the citizen typed on this first step.
+    draft = _posted_draft(request, procedure) if request.method == "POST" else None
+    flow = Flow(procedure, draft.data if draft else None)
+    return _step(request, procedure, draft, flow, flow.first_step())
+
+
+def _posted_draft(request, procedure) -> Draft | None:
+    """The draft a first step's form goes on with: the one named in its `draft` field (an
+    autosave created it), else this visitor's draft of the procedure (an autosave that was
+    still on its way when the page was posted), so that one form never makes two drafts."""
+    token = request.POST.get("draft", "")
+    if token:
+        try:
+            return _draft_and_procedure(request, procedure.slug, token)[1]
+        except Http404:
+            pass  # deleted or purged meanwhile
+    return _visitor_draft(request, procedure)
 
 
 @require_GET
@@ -215,6 +232,48 @@ def draft_delete(request, slug, token):
     return _see_other(reverse("portal:procedure", args=[procedure.slug]))
 
 
+@require_POST
+@_private
+def draft_autosave(request, slug, number):
+    """Saves a step as the citizen types (htmx), without judging it: the answers are checked
+    when they go on. Creates the draft on the first step if need be."""
+    procedure = _published_procedure(request, slug)
+    if not hit(f"autosave:{client_address(request)}", limit=AUTOSAVE_RATE_LIMIT, window=60):
+        return render(
+            request,
+            "portal/includes/autosave_status.html",
+            {"error": _("Enregistrement automatique suspendu un instant.")},
+            status=429,
+        )
+    draft = _posted_draft(request, procedure)
+    flow = Flow(procedure, draft.data if draft else None)
+    step = flow.step(number)
+    first = flow.first_step()
+    if step is None or step.kind == SUMMARY or (draft is None and step.number != first.number):
+        raise Http404
+    posted = request.POST
+    shown = set(posted["shown"].split()) if step.kind == PAGE and "shown" in posted else None
+    raw = merge(flow.raw, posted, flow.step_names(step, posted, shown))
+    try:
+        saved = _save(request, procedure, draft, raw, step)
+    except ValidationError as error:
+        return render(
+            request,
+            "portal/includes/autosave_status.html",
+            {"error": " ".join(error.messages)},
+            status=400,
+        )
+    response = render(
+        request,
+        "portal/includes/autosave_status.html",
+        {"saved": saved, "created": draft is None},
+    )
+    if draft is None:
+        # A reload or a bookmark now opens the draft.
+        response["HX-Replace-Url"] = _step_url(procedure, saved, step)
+    return response
+
+
 def _step(request, procedure, draft, flow, step):
     if request.method == "POST":
         return _post_step(request, procedure, draft, flow, step)
@@ -235,6 +294,7 @@ def _step_context(request, procedure, draft, flow, step, link_form) -> dict:
         "action": _step_url(procedure, draft, step)
         if draft
         else reverse("portal:procedure", args=[procedure.slug]),
+        "autosave_url": reverse("portal:draft_autosave", args=[procedure.slug, step.number]),
     }
 
 
@@ -266,7 +326,10 @@ def _render_step(
                 rows.append({"kind": "field", "field": form[ANSWER_PREFIX + item["id"]]})
         context["rows"] = rows
         context["shown"] = " ".join(item["id"] for item in items if item_type(item) != "section")
-    elif form is None:
+        context["has_map"] = any(item_type(item) == "address" for item in items)
+    else:
+        context["has_map"] = procedure.asks_location
+    if step.kind != PAGE and form is None:
         data = flow.contact_data()
         if data is not None:
             form = ContactForm(data, procedure=procedure, quiet=True)

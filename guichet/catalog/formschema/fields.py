@@ -223,8 +223,10 @@ class PartsWidget(forms.MultiWidget):
 
     template_name = "catalog/widgets/parts.html"
 
-    def __init__(self, parts: dict, labels: dict, optional=(), attrs=None):
+    def __init__(self, parts: dict, labels: dict, optional=(), attrs=None, map_parts=None):
         super().__init__(parts, attrs)
+        # (latitude part, longitude part): a map where the citizen places the point.
+        self.map_parts = map_parts
         self.part_names = list(parts)
         self.widgets_names = [PART_SEPARATOR + name for name in parts]
         self.labels = labels
@@ -237,6 +239,15 @@ class PartsWidget(forms.MultiWidget):
             subwidget["optional"] = part in self.optional
             if part in self.optional:
                 subwidget["attrs"].pop("required", None)
+        if self.map_parts:
+            ids = {
+                part: sub["attrs"].get("id")
+                for part, sub in zip(self.part_names, context["widget"]["subwidgets"], strict=True)
+            }
+            context["widget"]["map"] = {
+                "lat": ids[self.map_parts[0]],
+                "lng": ids[self.map_parts[1]],
+            }
         return context
 
     def decompress(self, value):
@@ -268,6 +279,7 @@ class AddressField(forms.MultiValueField):
                 "lng": _("Longitude (facultatif, par exemple 2.3522)"),
             },
             optional=("lat", "lng"),
+            map_parts=("lat", "lng"),
         )
         # The parts are checked together in compress(), with messages that name them.
         super().__init__(fields, widget=widget, require_all_fields=False, **kwargs)

@@ -123,3 +123,62 @@ def test_a_form_in_steps_is_accessible(page, works):
     case = Case.objects.get()
     assert case.data["company"] == "73282932000074" and case.data["days"] == 5
     assert not Draft.objects.exists()
+
+
+def test_answers_are_saved_as_typed_and_a_point_is_placed_on_the_map(page, works):
+    page.goto("/demarches/occupation/")
+    page.get_by_label("Particulier").check()
+    page.get_by_label("Code postal").fill("20000")
+    # htmx saves the step a moment after the typing stops, and says so politely.
+    page.locator("#autosave-status").get_by_text("Brouillon enregistré à").wait_for()
+    draft = Draft.objects.get()
+    assert draft.data["answer-town.postal_code"] == ["20000"]
+    assert page.url.endswith(f"/brouillon/{draft.token}/etape/1/")
+    check_accessibility(page)
+    page.reload()  # the address now opens the draft
+    assert page.get_by_label("Code postal").input_value() == "20000"
+    page.get_by_label("Commune", exact=True).fill("Ajaccio")
+    page.get_by_role("button", name="Suivant").click()
+    page.wait_for_url("**/etape/2/")
+    assert Draft.objects.count() == 1
+
+    # The map fills the latitude and longitude; typing them moves the marker.
+    latitude, longitude = page.get_by_label("Latitude"), page.get_by_label("Longitude")
+    map_canvas = page.get_by_role("application", name="Carte")
+    map_canvas.wait_for()
+    check_accessibility(page)
+    map_canvas.click()
+    assert abs(float(latitude.input_value()) - 46.6034) < 0.5
+    assert abs(float(longitude.input_value()) - 1.8883) < 0.5
+    page.get_by_text("Point placé : latitude").wait_for(state="attached")
+    assert page.locator(".leaflet-marker-icon").count() == 1
+    page.locator("#autosave-status").get_by_text("Brouillon enregistré à").wait_for()
+    latitude.fill("41.9192")
+    longitude.fill("8.7386")
+    longitude.press("Tab")
+    assert page.locator(".leaflet-marker-icon").count() == 1  # moved, not doubled
+    for _ in range(50):  # the autosave stores the typed point
+        page.wait_for_timeout(100)
+        if Draft.objects.get().data.get("answer-place.lat") == ["41.9192"]:
+            break
+    assert Draft.objects.get().data["answer-place.lng"] == ["8.7386"]
+    page.get_by_role("button", name="Retirer le point").click()
+    assert latitude.input_value() == "" and longitude.input_value() == ""
+    assert page.locator(".leaflet-marker-icon").count() == 0
+    check_accessibility(page)
+
+
+def test_the_map_stays_hidden_without_javascript(browser, live_server, works):
+    context = browser.new_context(java_script_enabled=False, base_url=live_server.url)
+    page = context.new_page()
+    try:
+        page.goto("/demarches/occupation/")
+        page.get_by_label("Particulier").check()
+        page.get_by_label("Code postal").fill("20000")
+        page.get_by_label("Commune", exact=True).fill("Ajaccio")
+        page.get_by_role("button", name="Suivant").click()
+        page.wait_for_url("**/etape/2/")
+        assert page.locator("[data-map-picker]").is_hidden()
+        assert page.get_by_label("Latitude").is_visible()  # the inputs do the job
+    finally:
+        context.close()

@@ -200,3 +200,95 @@ def test_asking_for_the_link_is_rate_limited(client, works, settings):
     response = client.post(START, data)
     assert response.status_code == 429
     assert "Trop de demandes" in response.content.decode()
+
+
+# --- Autosave (htmx posts the step's form as the citizen types) ------------------------------
+
+AUTOSAVE = "/demarches/occupation/enregistrer/{}/"
+
+
+@pytest.mark.django_db
+def test_autosave_on_the_first_step_creates_the_draft_and_gives_its_token(client, works):
+    response = client.post(AUTOSAVE.format(1), {"answer-applicant": "Entreprise", "draft": ""})
+    assert response.status_code == 200
+    draft = Draft.objects.get()
+    assert draft.data["answer-applicant"] == ["Entreprise"] and draft.page == 1
+    body = response.content.decode()
+    assert "Brouillon enregistré à" in body
+    assert f'id="draft-token" value="{draft.token}" hx-swap-oob="true"' in body
+    assert response["HX-Replace-Url"] == f"{resume_url(draft)}etape/1/"
+    assert response["Cache-Control"].startswith("max-age=0")
+
+    # The next autosave, and then "Next", go on with the same draft: never a second one.
+    client.post(AUTOSAVE.format(1), {**STEP_1, "draft": draft.token})
+    location = next_(client, START, {**STEP_1, "draft": draft.token})
+    assert Draft.objects.count() == 1
+    assert location == f"{resume_url(draft)}etape/2/"
+    draft.refresh_from_db()
+    assert draft.data["answer-town.commune"] == ["Ajaccio"] and draft.page == 2
+
+
+@pytest.mark.django_db
+def test_next_without_the_token_still_finds_the_autosaved_draft(client, works):
+    """The autosave's answer had not come back when the citizen pressed Next."""
+    client.post(AUTOSAVE.format(1), {"answer-applicant": "Particulier"})
+    next_(client, START, STEP_1)
+    assert Draft.objects.count() == 1
+
+
+@pytest.mark.django_db
+def test_autosave_on_a_later_step_keeps_unchecked_answers(client, works):
+    next_(client, START, STEP_1)
+    draft = Draft.objects.get()
+    # Half-typed: a duration that would not pass yet is kept as typed, not judged.
+    response = client.post(
+        AUTOSAVE.format(2), {"answer-kind": "Benne", "answer-days": "4 j", "draft": draft.token}
+    )
+    assert response.status_code == 200 and "hx-swap-oob" not in response.content.decode()
+    draft.refresh_from_db()
+    assert draft.data["answer-days"] == ["4 j"] and draft.page == 2
+    assert draft.data["answer-applicant"] == ["Particulier"]  # the first step is untouched
+    page = client.get(f"{resume_url(draft)}etape/2/")
+    assert 'value="4 j"' in page.content.decode()
+
+
+@pytest.mark.django_db
+def test_autosave_refuses_a_later_step_without_a_draft_and_others_drafts(
+    client, works, citizen, other_citizen
+):
+    assert client.post(AUTOSAVE.format(2), {"answer-kind": "Benne"}).status_code == 404
+    assert client.post(AUTOSAVE.format(9), {"draft": ""}).status_code == 404
+    client.force_login(other_citizen)
+    next_(client, START, STEP_1)
+    theirs = Draft.objects.get()
+    client.force_login(citizen)
+    # Someone else's token is ignored: the citizen's own answers go to a draft of their own.
+    client.post(AUTOSAVE.format(1), {"answer-applicant": "Entreprise", "draft": theirs.token})
+    theirs.refresh_from_db()
+    assert theirs.data["answer-applicant"] == ["Particulier"]
+    assert Draft.objects.get(citizen=citizen).data["answer-applicant"] == ["Entreprise"]
+    assert client.get(AUTOSAVE.format(1)).status_code == 405
+
+
+@pytest.mark.django_db
+def test_an_autosave_too_large_says_so_with_a_400(client, works, monkeypatch):
+    next_(client, START, STEP_1)
+    draft = Draft.objects.get()
+    monkeypatch.setattr(actions, "MAX_DRAFT_SIZE", 100)
+    response = client.post(AUTOSAVE.format(2), {"answer-kind": "x" * 200, "draft": draft.token})
+    assert response.status_code == 400
+    assert "trop volumineux" in response.content.decode()
+    draft.refresh_from_db()
+    assert "answer-kind" not in draft.data  # the stored draft is intact
+
+
+@pytest.mark.django_db
+def test_autosave_is_rate_limited(client, works, monkeypatch):
+    monkeypatch.setattr("guichet.portal.views.AUTOSAVE_RATE_LIMIT", 2)
+    for _ in range(2):
+        assert (
+            client.post(AUTOSAVE.format(1), {"answer-applicant": "Entreprise"}).status_code == 200
+        )
+    response = client.post(AUTOSAVE.format(1), {"answer-applicant": "Particulier"})
+    assert response.status_code == 429
+    assert Draft.objects.get().data["answer-applicant"] == ["Entreprise"]
