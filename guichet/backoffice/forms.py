@@ -101,7 +101,16 @@ class InboxFilterForm(forms.Form):
         label=_("Service"), queryset=Service.objects.none(), required=False, empty_label=_("Tous")
     )
     assignee = forms.ChoiceField(label=_("Agent en charge"), required=False)
-    overdue = forms.BooleanField(label=_("En retard seulement"), required=False)
+    deadline = forms.ChoiceField(
+        label=_("Délai"),
+        required=False,
+        choices=[
+            ("", _("Tous")),
+            ("at_risk", _("Échéance proche")),
+            ("overdue", _("En retard")),
+            ("paused", _("Délai suspendu")),
+        ],
+    )
     sort = forms.ChoiceField(label=_("Trier par"), choices=SORT_CHOICES, required=False)
 
     def __init__(self, data, *, membership):
@@ -145,8 +154,13 @@ class InboxFilterForm(forms.Form):
             cases = cases.filter(assignee__isnull=True)
         elif assignee:
             cases = cases.filter(assignee_id=int(assignee))
-        if filters.get("overdue"):
+        deadline = filters.get("deadline")
+        if deadline == "overdue":
             cases = cases.overdue()
+        elif deadline == "at_risk":
+            cases = cases.at_risk()
+        elif deadline == "paused":
+            cases = cases.open().filter(deadline_paused_at__isnull=False)
         return cases.order_by(*self.ORDERINGS[filters.get("sort") or ""])
 
     @property
@@ -159,15 +173,28 @@ class TransitionForm(forms.Form):
 
     transition = forms.CharField(max_length=64)
     comment = forms.CharField(
-        label=_("Commentaire (facultatif)"),
-        help_text=_("Joint au changement d'état : le demandeur peut le lire dans son suivi."),
+        label=_("Commentaire"),
         required=False,
         max_length=MAX_MESSAGE_LENGTH,
         widget=forms.Textarea(attrs={"rows": 3}),
     )
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, transitions=(), **kwargs):
         super().__init__(*args, auto_id="transition_%s", **kwargs)
+        # Whether the comment is needed depends on the button pressed: the help says which.
+        needing = [transition.label for transition in transitions if transition.comment_required]
+        help_text = gettext(
+            "Joint au changement d'état : le demandeur peut le lire dans son suivi."
+        )
+        if needing and len(needing) == len(transitions):
+            help_text += " " + gettext("Obligatoire.")
+        elif needing:
+            help_text += " " + gettext("Obligatoire pour : %(labels)s ; facultatif sinon.") % {
+                "labels": ", ".join(f"« {label} »" for label in needing)
+            }
+        else:
+            help_text += " " + gettext("Facultatif.")
+        self.fields["comment"].help_text = help_text
 
 
 class AssignForm(forms.Form):

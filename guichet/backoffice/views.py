@@ -118,16 +118,17 @@ def _case_page(request, case, *, status=200, **forms):
     labels = {field["id"]: field.get("label", field["id"]) for field in case.version.fields}
     for attachment in attachments:
         attachment.field_label = labels.get(attachment.field_id, attachment.field_id)
+    # Only what this member's role allows (the action checks it again).
+    transitions = workflow.transitions_for(case.state, membership.role)
     context = {
         "case": case,
         "state": workflow.state(case.state),
-        # Only what this member's role allows (the action checks it again).
-        "transitions": workflow.transitions_for(case.state, membership.role),
+        "transitions": transitions,
         "answers": display_answers(case.version.fields, case.data),
         "attachments": attachments,
         "case_messages": case_messages,
         "journal": list(reversed(journal(case, events, case_messages))),
-        "transition_form": forms.get("transition_form") or TransitionForm(),
+        "transition_form": forms.get("transition_form") or TransitionForm(transitions=transitions),
         "assign_form": forms.get("assign_form") or AssignForm(case=case),
         "message_form": forms.get("message_form") or MessageForm(),
         "note_form": forms.get("note_form") or NoteForm(),
@@ -182,7 +183,8 @@ def _refused(request, case, form, form_name, error):
 @require_POST
 def case_transition(request, reference):
     case = get_case_for_agent(request.user, request.organization, reference)
-    form = TransitionForm(request.POST)
+    transitions = case.get_workflow().transitions_for(case.state, request.membership.role)
+    form = TransitionForm(request.POST, transitions=transitions)
     if form.is_valid():
         try:
             case = actions.transition_case(

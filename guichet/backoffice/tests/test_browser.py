@@ -32,7 +32,7 @@ def test_an_agent_works_a_case_accessibly(page, agent_a, case_a, supervisor):
 
     page.get_by_role("button", name="M'attribuer").click()
     page.get_by_text("La demande vous est attribuée.").wait_for()
-    page.get_by_label("Commentaire (facultatif)").fill("Nous regardons cela.")
+    page.get_by_label("Commentaire", exact=True).fill("Nous regardons cela.")
     page.get_by_role("button", name="Accuser réception").click()
     page.get_by_text("La demande est maintenant à l'état « Reçue ».").wait_for()
     page.get_by_label("Message au demandeur").fill("Une équipe passera cette semaine.")

@@ -55,6 +55,20 @@ def test_it_offers_the_allowed_transitions_only(signed_in, case_a):
     assert 'value="accept"' not in text
 
 
+def test_the_comment_says_which_transitions_need_it(signed_in, case_a):
+    actions.transition_case(case=case_a, transition="receive", actor=None)
+    actions.transition_case(case=case_a, transition="start", actor=None)
+    text = text_of(signed_in.get(page_url(case_a)))
+    # From "in progress": asking the citizen and refusing need a comment, accepting does not.
+    assert "Obligatoire pour : « Demander un complément », « Refuser » ; facultatif sinon." in (
+        text
+    )
+    assert "Commentaire (facultatif)" not in text
+    response = signed_in.post(url("case_transition", case_a), {"transition": "reject"})
+    assert response.status_code == 400
+    assert "Obligatoire pour : « Demander un complément »" in text_of(response)
+
+
 def test_a_transition_changes_the_state_and_shows_on_the_page(signed_in, case_a):
     response = signed_in.post(
         url("case_transition", case_a), {"transition": "receive", "comment": "Bien reçu."}

@@ -64,8 +64,27 @@ def test_it_filters_by_category(client, agent_a, procedure_a, case_a):
 def test_it_filters_overdue_cases(client, agent_a, procedure_a, case_a):
     late = submit(procedure_a, submitted_at=timezone.now() - datetime.timedelta(days=30))
     client.force_login(agent_a)
-    text = client.get(INBOX, {"overdue": "on"}).text
+    text = client.get(INBOX, {"deadline": "overdue"}).text
     assert late.reference in text and case_a.reference not in text
+
+
+def test_it_flags_and_filters_cases_at_risk_and_paused(client, agent_a, procedure_a, case_a):
+    # procedure_a answers in 15 calendar days, at risk 3 business days before.
+    soon = submit(procedure_a, submitted_at=timezone.now() - datetime.timedelta(days=14))
+    waiting = submit(procedure_a, submitted_at=timezone.now() - datetime.timedelta(days=14))
+    for transition in ("receive", "start"):
+        actions.transition_case(case=waiting, transition=transition, actor=None)
+    actions.transition_case(case=waiting, transition="ask", actor=None, comment="Une photo ?")
+    client.force_login(agent_a)
+    text = client.get(INBOX).text
+    assert text.count("Échéance proche</span>") == 1 and text.count("Délai suspendu</span>") == 1
+    at_risk = client.get(INBOX, {"deadline": "at_risk"}).text
+    assert soon.reference in at_risk
+    assert case_a.reference not in at_risk and waiting.reference not in at_risk
+    paused = client.get(INBOX, {"deadline": "paused"}).text
+    assert waiting.reference in paused and soon.reference not in paused
+    # A value that is not offered is ignored, not an error.
+    assert client.get(INBOX, {"deadline": "yesterday"}).status_code == 200
 
 
 def test_it_filters_by_assignee(client, agent_a, supervisor, procedure_a, case_a):

@@ -98,6 +98,18 @@ def test_it_shows_the_case_and_its_public_history(client, case_a, agent_a):
     assert "Anne" not in html and "agent.a@demoville.test" not in html
 
 
+def test_it_says_the_deadline_is_paused_while_waiting_for_the_citizen(client, case_a):
+    assert "Réponse attendue au plus tard le" in client.get(track_url(case_a)).content.decode()
+    for transition in ("receive", "start"):
+        actions.transition_case(case=case_a, transition=transition, actor=None)
+    actions.transition_case(case=case_a, transition="ask", actor=None, comment="Une photo ?")
+    html = client.get(track_url(case_a)).content.decode()
+    assert "Suspendu en attendant votre réponse" in html
+    assert "Réponse attendue au plus tard le" not in html
+    actions.transition_case(case=case_a, transition="resume", actor=None)
+    assert "Réponse attendue au plus tard le" in client.get(track_url(case_a)).content.decode()
+
+
 def test_it_marks_the_tracking_page_private(client, case_a):
     response = client.get(track_url(case_a))
     assert "no-store" in response["Cache-Control"]
