@@ -6,9 +6,6 @@ import re
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Max
-from django.template import Engine, TemplateSyntaxError
-from django.template.defaulttags import DebugNode
-from django.template.loader_tags import ExtendsNode, IncludeNode
 from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
@@ -20,7 +17,7 @@ from .deadline import deadline_errors
 from .formschema import validate_fields
 from .models import Procedure, ProcedureVersion, Theme
 from .routing import routing_errors
-from .validation import validate_procedure_draft
+from .validation import notification_template_errors, validate_procedure_draft
 from .workflow import Workflow, default_workflow
 
 SLUG_PATTERN = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
@@ -406,63 +403,6 @@ def update_procedure_routing(*, procedure: Procedure, routing: list, actor=None)
     procedure.routing = copy.deepcopy(routing or [])
     procedure.save(update_fields=["routing", "updated_at"])
     return procedure
-
-
-# The engine notification templates are rendered with (guichet.notify): no file, no tag
-# library. Checking them here refuses at once what would fall back on the generic e-mail.
-_TEMPLATE_ENGINE = Engine(loaders=[], libraries={}, autoescape=False)
-
-
-def notification_template_errors(templates) -> list[str]:
-    """What is wrong with a `templates` document (an empty list when it is usable)."""
-    if not isinstance(templates, dict):
-        return [_("Les modèles de notification doivent former un objet JSON (code → modèle).")]
-    errors = []
-    for code, template in templates.items():
-        if not code.strip():
-            errors.append(_("Un modèle de notification a un code vide."))
-            continue
-        if not isinstance(template, dict) or not all(
-            isinstance(template.get(part, ""), str) for part in ("subject", "body")
-        ):
-            errors.append(
-                _(
-                    "Le modèle « %(code)s » doit être un objet avec « subject » et « body » "
-                    "en texte."
-                )
-                % {"code": code}
-            )
-            continue
-        unknown = sorted(set(template) - {"subject", "body"})
-        if unknown:
-            errors.append(
-                _("Le modèle « %(code)s » a une clé inconnue : %(key)s.")
-                % {"code": code, "key": unknown[0]}
-            )
-        if not template.get("subject", "").strip() or not template.get("body", "").strip():
-            errors.append(
-                _("Le modèle « %(code)s » doit avoir un objet et un texte.") % {"code": code}
-            )
-        for part in ("subject", "body"):
-            try:
-                compiled = _TEMPLATE_ENGINE.from_string(template.get(part, ""))
-            except TemplateSyntaxError as error:
-                errors.append(
-                    _("Le modèle « %(code)s » (%(part)s) est mal écrit : %(error)s")
-                    % {"code": code, "part": part, "error": error}
-                )
-                continue
-            for forbidden in (DebugNode, IncludeNode, ExtendsNode):
-                if compiled.nodelist.get_nodes_by_type(forbidden):
-                    errors.append(
-                        _(
-                            "Le modèle « %(code)s » (%(part)s) utilise une balise interdite "
-                            "(debug, include ou extends)."
-                        )
-                        % {"code": code, "part": part}
-                    )
-                    break
-    return errors
 
 
 def _notified_templates(workflow) -> list[tuple[str, str]]:

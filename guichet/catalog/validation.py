@@ -1,6 +1,9 @@
 """Checks a procedure's draft before it is published."""
 
 from django.core.exceptions import ValidationError
+from django.template import Engine, TemplateSyntaxError
+from django.template.defaulttags import DebugNode
+from django.template.loader_tags import ExtendsNode, IncludeNode
 from django.utils.translation import gettext as _
 
 from guichet.organization.models import Service
@@ -13,7 +16,7 @@ from .workflow import Workflow
 
 def validate_procedure_draft(procedure) -> None:
     """Raises ValidationError with messages keyed by part (fields, workflow, deadline,
-    routing)."""
+    routing, templates)."""
     errors = {}
     try:
         validate_fields(procedure.fields)
@@ -39,5 +42,65 @@ def validate_procedure_draft(procedure) -> None:
     )
     if routing:
         errors["routing"] = routing
+    template_errors = notification_template_errors(procedure.templates)
+    if template_errors:
+        errors["templates"] = template_errors
     if errors:
         raise ValidationError(errors)
+
+
+# The engine notification templates are rendered with (guichet.notify): no file, no tag
+# library. Checking them here refuses at once what would fall back on the generic e-mail.
+_TEMPLATE_ENGINE = Engine(loaders=[], libraries={}, autoescape=False)
+
+
+def notification_template_errors(templates) -> list[str]:
+    """What is wrong with a `templates` document (an empty list when it is usable)."""
+    if not isinstance(templates, dict):
+        return [_("Les modèles de notification doivent former un objet JSON (code → modèle).")]
+    errors = []
+    for code, template in templates.items():
+        if not code.strip():
+            errors.append(_("Un modèle de notification a un code vide."))
+            continue
+        if not isinstance(template, dict) or not all(
+            isinstance(template.get(part, ""), str) for part in ("subject", "body")
+        ):
+            errors.append(
+                _(
+                    "Le modèle « %(code)s » doit être un objet avec « subject » et « body » "
+                    "en texte."
+                )
+                % {"code": code}
+            )
+            continue
+        unknown = sorted(set(template) - {"subject", "body"})
+        if unknown:
+            errors.append(
+                _("Le modèle « %(code)s » a une clé inconnue : %(key)s.")
+                % {"code": code, "key": unknown[0]}
+            )
+        if not template.get("subject", "").strip() or not template.get("body", "").strip():
+            errors.append(
+                _("Le modèle « %(code)s » doit avoir un objet et un texte.") % {"code": code}
+            )
+        for part in ("subject", "body"):
+            try:
+                compiled = _TEMPLATE_ENGINE.from_string(template.get(part, ""))
+            except TemplateSyntaxError as error:
+                errors.append(
+                    _("Le modèle « %(code)s » (%(part)s) est mal écrit : %(error)s")
+                    % {"code": code, "part": part, "error": error}
+                )
+                continue
+            for forbidden in (DebugNode, IncludeNode, ExtendsNode):
+                if compiled.nodelist.get_nodes_by_type(forbidden):
+                    errors.append(
+                        _(
+                            "Le modèle « %(code)s » (%(part)s) utilise une balise interdite "
+                            "(debug, include ou extends)."
+                        )
+                        % {"code": code, "part": part}
+                    )
+                    break
+    return errors

@@ -241,3 +241,27 @@ def test_publishing_checks_the_services_and_templates_the_actions_name(org, serv
         publish_procedure(procedure=procedure)
     found = "\n".join(error.value.message_dict["workflow"])
     assert "service inconnu : etat-civil" in found and "notification inconnu : welcome" in found
+
+
+@pytest.mark.django_db
+def test_publishing_refuses_a_notification_template_that_cannot_be_rendered(org, service_a):
+    """An imported or hand-edited draft: the designer's check runs again at publication."""
+    workflow = default_workflow()
+    workflow["transitions"][0]["actions"] = [{"type": "notify", "template": "welcome"}]
+    procedure = Procedure.objects.create(
+        organization=org,
+        service=service_a,
+        title="Essai",
+        slug="essai",
+        workflow=workflow,
+        templates={
+            "welcome": {"subject": "Demande {{ reference }}", "body": "{% if %}oups{% endif %}"}
+        },
+    )
+    with pytest.raises(ValidationError) as error:
+        publish_procedure(procedure=procedure)
+    assert "« welcome » (body) est mal écrit" in error.value.message_dict["templates"][0]
+    assert not procedure.versions.exists()
+    procedure.templates["welcome"]["body"] = "Bonjour {{ name }}, votre demande est reçue."
+    procedure.save()
+    assert publish_procedure(procedure=procedure).templates == procedure.templates
