@@ -19,7 +19,8 @@ from django.utils.translation import gettext as _
 from guichet.lib.geo import area_contains
 from guichet.organization.models import Service
 
-from .conditions import OPERATORS, evaluate_condition
+from .conditions import evaluate_condition
+from .formschema import condition_errors
 
 RULE_KEYS = {"service", "when", "location"}
 DEFAULT = "default"
@@ -129,37 +130,6 @@ def route_case(
 # --- Validation, at publication -------------------------------------------------------------
 
 
-def _condition_errors(condition, field_ids, where: str) -> list[str]:
-    if not isinstance(condition, dict) or not condition:
-        return [_("%(where)s : la condition doit être un objet.") % {"where": where}]
-    for group in ("all", "any"):
-        if group in condition:
-            items = condition[group]
-            if not isinstance(items, list):
-                return [
-                    _("%(where)s : « %(group)s » doit être une liste de conditions.")
-                    % {"where": where, "group": group}
-                ]
-            errors = []
-            for item in items:
-                errors += _condition_errors(item, field_ids, where)
-            return errors
-    field, op = condition.get("field"), condition.get("op")
-    if not isinstance(field, str) or field not in field_ids:
-        return [
-            _("%(where)s : la condition porte sur le champ « %(field)s », absent du formulaire.")
-            % {"where": where, "field": field}
-        ]
-    if op not in OPERATORS:
-        return [_("%(where)s : opérateur inconnu « %(op)s ».") % {"where": where, "op": op}]
-    if op not in ("empty", "not_empty") and "value" not in condition:
-        return [
-            _("%(where)s : la condition sur « %(field)s » n'a pas de valeur à comparer.")
-            % {"where": where, "field": field}
-        ]
-    return []
-
-
 def routing_errors(rules, *, organization, fields) -> list[str]:
     """What keeps these routing rules from being published, as French sentences."""
     if rules in (None, []):
@@ -167,7 +137,6 @@ def routing_errors(rules, *, organization, fields) -> list[str]:
     if not isinstance(rules, list):
         return [_("Les règles d'orientation doivent former une liste.")]
     fields = fields if isinstance(fields, list) else []
-    field_ids = {field.get("id") for field in fields if isinstance(field, dict)}
     errors, slugs = [], {}
     for number, rule in enumerate(rules, start=1):
         where = _("Règle d'orientation n° %(n)s") % {"n": number}
@@ -195,7 +164,7 @@ def routing_errors(rules, *, organization, fields) -> list[str]:
                 % {"where": where}
             )
         if "when" in rule:
-            errors += _condition_errors(rule["when"], field_ids, where)
+            errors += condition_errors(rule["when"], fields, where)
     if slugs:
         known = set(
             Service.objects.filter(organization=organization, slug__in=slugs).values_list(

@@ -9,7 +9,7 @@ The same definitions validate every channel's input (portal, back office, API), 
 case's answers are clean whatever door they came through.
 """
 
-from .checks import validate_fields
+from .checks import condition_errors, validate_fields
 from .display import display_answers, display_value
 from .engine import (
     FormState,
@@ -34,6 +34,7 @@ from .types import (
 )
 
 __all__ = [
+    "condition_errors",
     "ALLOWED_UPLOAD_EXTENSIONS",
     "ANSWER_TYPES",
     "FIELD_TYPES",

@@ -21,6 +21,7 @@ from .types import (
     NUMBER_LIMIT,
     TEXT_LIMIT,
     TEXTAREA_LIMIT,
+    is_answer,
     item_type,
 )
 
@@ -93,14 +94,16 @@ def _check_condition(checker, where: str, condition, earlier: dict, depth: int =
     field_id, op = condition.get("field"), condition.get("op")
     target = earlier.get(field_id) if isinstance(field_id, str) else None
     if target is None:
-        checker.add(
-            _(
+        if getattr(checker, "whole_form", False):
+            message = _(
+                "%(where)s : la condition porte sur le champ « %(field)s », absent du formulaire."
+            )
+        else:
+            message = _(
                 "%(where)s : la condition porte sur « %(field)s », qui n'est pas un champ "
                 "placé avant dans le formulaire."
-            ),
-            where=where,
-            field=field_id,
-        )
+            )
+        checker.add(message, where=where, field=field_id)
         return
     kind = item_type(target)
     if kind == "file":
@@ -325,3 +328,17 @@ def validate_fields(fields: list[dict]) -> None:
             checker.add(_("L'étape « %(label)s » ne contient aucun élément."), label=label)
     if checker.errors:
         raise ValidationError(checker.errors)
+
+
+def condition_errors(condition, fields, where: str) -> list[str]:
+    """What is wrong with a condition that may read any answer field of `fields` (a routing
+    rule's `when`), with the same rules as the conditions inside a form."""
+    checker = _Checker()
+    checker.whole_form = True
+    answers = {
+        item["id"]: item
+        for item in (fields if isinstance(fields, list) else [])
+        if isinstance(item, dict) and isinstance(item.get("id"), str) and is_answer(item)
+    }
+    _check_condition(checker, where, condition, answers)
+    return checker.errors

@@ -271,6 +271,15 @@ def test_publication_refuses_a_rule_naming_an_unknown_service(org, service_a, ot
             [{"service": "voirie", "when": {"any": [LIGHTING, {"all": "x"}]}}],
             "« all » doit être une liste",
         ),
+        # The same checks as the conditions inside a form: comparisons that fit the field.
+        (
+            [{"service": "voirie", "when": {"field": "kind", "op": "gt", "value": 3}}],
+            "compare des nombres ou des dates",
+        ),
+        (
+            [{"service": "voirie", "when": {**LIGHTING, "unit": "m"}}],
+            "clé inconnue « unit » dans la condition",
+        ),
     ],
 )
 def test_publication_refuses_malformed_rules(org, service_a, routing, expected):
