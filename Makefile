@@ -8,7 +8,7 @@ GUICHET := $(BIN)/guichet
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test lint format messages check-python clean
+.PHONY: run test lint format messages screenshots check-python clean
 
 check-python:
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Guichet needs Python 3.11 or newer (set PYTHON=python3.12 for instance).")'
@@ -36,6 +36,10 @@ run: $(VENV)/.installed-run
 ## Run the whole test suite (browser tests are skipped when no Chromium is installed).
 test: $(VENV)/.installed-test
 	$(BIN)/pytest $(PYTEST_ARGS)
+
+## Retake the README's screenshots (docs/screenshots/) with the browser tests, on the demo data.
+screenshots: $(VENV)/.installed-test
+	GUICHET_SCREENSHOTS=1 $(BIN)/pytest guichet/tests/test_screenshots.py
 
 lint: $(VENV)/.installed-test
 	$(BIN)/ruff check .
