@@ -182,3 +182,30 @@ def test_the_map_stays_hidden_without_javascript(browser, live_server, works):
         assert page.get_by_label("Latitude").is_visible()  # the inputs do the job
     finally:
         context.close()
+
+
+def test_starting_over_asks_first_in_a_dialog(page, works):
+    page.goto("/demarches/occupation/")
+    page.get_by_label("Particulier").check()
+    page.get_by_label("Code postal").fill("20000")
+    page.get_by_label("Commune", exact=True).fill("Ajaccio")
+    page.get_by_role("button", name="Suivant").click()
+    page.wait_for_url("**/etape/2/")
+    page.goto("/demarches/occupation/")
+    page.get_by_role("button", name="Recommencer").click()
+    dialog = page.get_by_role("dialog", name="Confirmer")
+    dialog.wait_for()
+    assert "Effacer les réponses déjà saisies" in dialog.inner_text()
+    check_accessibility(page)
+    dialog.get_by_role("button", name="Annuler").click()
+    assert dialog.is_hidden() and Draft.objects.count() == 1
+    assert page.evaluate("document.activeElement.textContent.trim()") == "Recommencer"
+
+    page.get_by_role("button", name="Recommencer").click()
+    page.keyboard.press("Escape")  # the keyboard way out
+    assert dialog.is_hidden() and Draft.objects.count() == 1
+
+    page.get_by_role("button", name="Recommencer").click()
+    dialog.get_by_role("button", name="Effacer et recommencer").click()
+    page.get_by_text("Votre brouillon a été supprimé.").wait_for()
+    assert Draft.objects.count() == 0

@@ -1,0 +1,38 @@
+/* Guichet: small enhancements, each optional (the pages work without JavaScript). */
+(function () {
+  "use strict";
+
+  /* Confirmation before a destructive action: a submit button (or its form) with
+     data-confirm="question" opens the page's <dialog>; data-confirm-button names the
+     action on the dialog's button. The form is sent only when the user confirms. */
+  var dialog = document.getElementById("confirm-dialog");
+  if (dialog && typeof dialog.showModal === "function") {
+    var pending = null;
+    var okButton = dialog.querySelector("[data-confirm-ok]");
+    var okLabel = okButton.textContent;
+    document.addEventListener("submit", function (event) {
+      var form = event.target;
+      var button = event.submitter;
+      var question = (button && button.dataset.confirm) || form.dataset.confirm;
+      if (!question || form.dataset.confirmed === "1" || form.method === "dialog") return;
+      event.preventDefault();
+      pending = { form: form, button: button };
+      dialog.querySelector("#confirm-dialog-message").textContent = question;
+      okButton.textContent = (button && button.dataset.confirmButton) || okLabel;
+      dialog.returnValue = "";
+      dialog.showModal();
+    });
+    dialog.addEventListener("close", function () {
+      var action = pending;
+      pending = null;
+      if (!action) return;
+      if (dialog.returnValue === "confirm") {
+        action.form.dataset.confirmed = "1";
+        if (action.form.requestSubmit) action.form.requestSubmit(action.button || undefined);
+        else action.form.submit();
+      } else if (action.button) {
+        action.button.focus();
+      }
+    });
+  }
+})();
