@@ -3,10 +3,11 @@ from django.contrib import admin
 from django.urls import include, path
 from django.views.static import serve
 
-from guichet.core.views import healthz
+from guichet.core.views import healthz, theme_css
 
 urlpatterns = [
     path("healthz", healthz, name="healthz"),
+    path("theme.css", theme_css, name="theme_css"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("django-admin/", admin.site.urls),
     path("backoffice/", include("guichet.backoffice.urls")),

@@ -1,7 +1,7 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
-from . import designer, views
+from . import designer, settings_views, views
 
 app_name = "backoffice"
 urlpatterns = [
@@ -25,6 +25,7 @@ urlpatterns = [
     path("demandes/<str:reference>/note/", views.case_note, name="case_note"),
     # The procedure designer (administrators). An item's id never holds a "-": the fixed
     # segments below that have one cannot be taken for an item.
+    path("organisation/", settings_views.organization_settings, name="settings"),
     path("demarches/", designer.procedure_list, name="procedures"),
     path("demarches/nouvelle/", designer.procedure_create, name="procedure_create"),
     path("demarches/importer/", designer.procedure_import, name="procedure_import"),

@@ -1,8 +1,10 @@
 from django.db import connection
 from django.db.utils import DatabaseError
-from django.http import JsonResponse
+from django.http import HttpResponse, JsonResponse
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
+
+from guichet.lib.contrast import darken
 
 
 @never_cache
@@ -16,3 +18,26 @@ def healthz(request):
     except DatabaseError:
         return JsonResponse({"status": "error", "database": "unreachable"}, status=503)
     return JsonResponse({"status": "ok", "database": "ok"})
+
+
+@require_GET
+def theme_css(request):
+    """The organization's colours as CSS custom properties over guichet.css (a style sheet of
+    its own: the CSP allows no inline style). Its address carries the colours' version, so
+    that it may be cached for a year."""
+    organization = getattr(request, "organization", None)
+    lines = []
+    if organization is not None:
+        if organization.primary_color:
+            lines.append(f"  --color-primary: {organization.primary_color};")
+            lines.append(f"  --color-primary-dark: {darken(organization.primary_color)};")
+        if organization.accent_color:
+            lines.append(f"  --color-accent: {organization.accent_color};")
+    css = ":root {\n" + "\n".join(lines) + "\n}\n" if lines else "/* Guichet's own colours */\n"
+    response = HttpResponse(css, content_type="text/css; charset=utf-8")
+    version = organization.branding_version if organization is not None else "default"
+    if request.GET.get("v") == version:
+        response["Cache-Control"] = "public, max-age=31536000, immutable"
+    else:
+        response["Cache-Control"] = "public, max-age=300"
+    return response

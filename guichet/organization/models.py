@@ -1,11 +1,24 @@
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.core.validators import FileExtensionValidator, RegexValidator
+from django.core.validators import FileExtensionValidator, MaxValueValidator, RegexValidator
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from guichet.lib.geo import area_errors
+
+HEX_COLOUR_VALIDATOR = RegexValidator(
+    r"^#[0-9a-fA-F]{6}$", _("Indiquez une couleur au format #rrggbb, par exemple #1d4f91.")
+)
+
+
+class AccessibilityStatus(models.TextChoices):
+    """RGAA's three levels: totally (100 % of the criteria), partially (50 % or more) or not
+    compliant (less than 50 %, or no audit yet)."""
+
+    FULL = "full", _("totalement conforme")
+    PARTIAL = "partial", _("partiellement conforme")
+    NONE = "none", _("non conforme")
 
 
 class Organization(models.Model):
@@ -44,6 +57,38 @@ class Organization(models.Model):
         validators=[FileExtensionValidator(["png", "jpg", "jpeg", "svg", "webp"])],
     )
 
+    # Branding: the portal's and back office's two colours (empty: Guichet's own). White text
+    # sits on both, so each must contrast with white (checked when they are saved).
+    primary_color = models.CharField(
+        _("couleur principale"),
+        max_length=7,
+        blank=True,
+        validators=[HEX_COLOUR_VALIDATOR],
+        help_text=_("Bandeau, boutons et liens, au format #rrggbb."),
+    )
+    accent_color = models.CharField(
+        _("couleur secondaire"),
+        max_length=7,
+        blank=True,
+        validators=[HEX_COLOUR_VALIDATOR],
+        help_text=_("Étape en cours et filets d'accent, au format #rrggbb."),
+    )
+    # The accessibility statement (déclaration d'accessibilité, RGAA) of this portal.
+    accessibility_status = models.CharField(
+        _("état de conformité RGAA"),
+        max_length=8,
+        choices=AccessibilityStatus.choices,
+        default=AccessibilityStatus.NONE,
+    )
+    accessibility_audit_date = models.DateField(_("date de l'audit"), null=True, blank=True)
+    accessibility_rate = models.PositiveSmallIntegerField(
+        _("taux de conformité (%)"),
+        null=True,
+        blank=True,
+        validators=[MaxValueValidator(100)],
+    )
+    accessibility_auditor = models.CharField(_("audit réalisé par"), max_length=200, blank=True)
+
     class Meta:
         verbose_name = _("organisation")
         verbose_name_plural = _("organisations")
@@ -69,6 +114,12 @@ class Organization(models.Model):
         if self.is_default:
             return settings.GUICHET_BASE_URL
         return f"{settings.GUICHET_BASE_URL}/o/{self.slug}"
+
+    @property
+    def branding_version(self) -> str:
+        """Changes with the colours: the address of the theme style sheet carries it, so
+        that browsers may keep it for long."""
+        return f"{self.primary_color}{self.accent_color}".replace("#", "") or "default"
 
     def absolute_url(self, path: str) -> str:
         """`path` is an address reversed outside a request (no script prefix)."""

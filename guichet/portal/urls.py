@@ -5,6 +5,7 @@ from . import views
 app_name = "portal"
 urlpatterns = [
     path("", views.home, name="home"),
+    path("accessibilite/", views.accessibility, name="accessibility"),
     path("suivi/", views.track_lookup, name="track_lookup"),
     path("suivi/<str:code>/", views.track, name="track"),
     path("suivi/<str:code>/pieces/<int:pk>/", views.attachment, name="attachment"),

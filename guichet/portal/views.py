@@ -100,6 +100,13 @@ def home(request):
     )
 
 
+@require_GET
+@_needs_organization
+def accessibility(request):
+    """The accessibility statement (déclaration d'accessibilité) that RGAA requires."""
+    return render(request, "portal/accessibility.html")
+
+
 # --- Filing a request: steps, drafts, summary -------------------------------------------------
 
 

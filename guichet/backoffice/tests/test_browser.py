@@ -52,3 +52,31 @@ def test_an_agent_works_a_case_accessibly(page, agent_a, case_a, supervisor):
     case_a.refresh_from_db()
     assert case_a.state == "received" and case_a.assignee == supervisor
     assert case_a.messages.get().body == "Une équipe passera cette semaine."
+
+
+def test_an_administrator_brands_the_portal_accessibly(page, administrator, org):
+    page.goto("/accessibilite/")
+    check_accessibility(page)
+    page.goto("/backoffice/connexion/?next=/backoffice/organisation/")
+    page.get_by_label("Adresse e-mail").fill(administrator.email)
+    page.get_by_label("Mot de passe").fill(PASSWORD)
+    page.get_by_role("button", name="Se connecter").click()
+    page.wait_for_url("**/backoffice/organisation/")
+    check_accessibility(page)
+
+    page.get_by_label("Couleur principale").fill("#ffd700")
+    page.get_by_role("button", name="Enregistrer").click()
+    page.get_by_role("alert").get_by_text("Contraste insuffisant").wait_for()
+    check_accessibility(page)
+    page.get_by_role("link", name="Couleur principale").click()
+    assert page.evaluate("document.activeElement.id") == "settings_primary_color"
+
+    page.get_by_label("Couleur principale").fill("#6b2d5c")
+    page.get_by_role("button", name="Enregistrer").click()
+    page.get_by_text("Les paramètres de l'organisation sont enregistrés.").wait_for()
+    header = page.locator(".site-header")
+    assert header.evaluate("e => getComputedStyle(e).backgroundColor") == "rgb(107, 45, 92)"
+    check_accessibility(page)  # white on the new colour still passes
+    page.goto("/")
+    assert header.evaluate("e => getComputedStyle(e).backgroundColor") == "rgb(107, 45, 92)"
+    check_accessibility(page)
