@@ -69,13 +69,23 @@ class InboxFilterForm(forms.Form):
     shows with that filter off, never an error page.
     """
 
-    ALL = "all"
-    CATEGORY_CHOICES = [
-        ("", _("Ouvertes (non clôturées)")),
-        (Category.NEW, _("Nouvelles")),
-        (Category.OPEN, _("En cours")),
-        (Category.WAITING, _("En attente du demandeur")),
-        (Category.CLOSED, _("Clôturées")),
+    # The tabs: views of the inbox that agents switch between, each with its count.
+    TODO, MINE, WAITING, AT_RISK, OVERDUE, CLOSED, ALL = (
+        "todo",
+        "mine",
+        "waiting",
+        "at_risk",
+        "overdue",
+        "closed",
+        "all",
+    )
+    TABS = [
+        (TODO, _("À traiter")),
+        (MINE, _("Mes demandes")),
+        (WAITING, _("En attente du demandeur")),
+        (AT_RISK, _("Échéance proche")),
+        (OVERDUE, _("En retard")),
+        (CLOSED, _("Clôturées")),
         (ALL, _("Toutes")),
     ]
     ME, NOBODY = "me", "none"
@@ -90,7 +100,7 @@ class InboxFilterForm(forms.Form):
         ("updated", _("Mise à jour la plus récente")),
     ]
 
-    category = forms.ChoiceField(label=_("État"), choices=CATEGORY_CHOICES, required=False)
+    tab = forms.ChoiceField(choices=TABS, required=False)
     procedure = forms.ModelChoiceField(
         label=_("Démarche"),
         queryset=Procedure.objects.none(),
@@ -101,16 +111,6 @@ class InboxFilterForm(forms.Form):
         label=_("Service"), queryset=Service.objects.none(), required=False, empty_label=_("Tous")
     )
     assignee = forms.ChoiceField(label=_("Agent en charge"), required=False)
-    deadline = forms.ChoiceField(
-        label=_("Délai"),
-        required=False,
-        choices=[
-            ("", _("Tous")),
-            ("at_risk", _("Échéance proche")),
-            ("overdue", _("En retard")),
-            ("paused", _("Délai suspendu")),
-        ],
-    )
     sort = forms.ChoiceField(label=_("Trier par"), choices=SORT_CHOICES, required=False)
 
     def __init__(self, data, *, membership):
@@ -135,14 +135,29 @@ class InboxFilterForm(forms.Form):
             self.full_clean()
         return self.cleaned_data
 
-    def filter(self, cases, *, user):
-        """`cases` narrowed and ordered by the valid filters."""
+    @classmethod
+    def in_tab(cls, cases, tab: str, *, user):
+        """The cases a tab shows."""
+        if tab == cls.MINE:
+            return cases.open().filter(assignee=user)
+        if tab == cls.WAITING:
+            return cases.filter(category=Category.WAITING)
+        if tab == cls.AT_RISK:
+            return cases.at_risk()
+        if tab == cls.OVERDUE:
+            return cases.overdue()
+        if tab == cls.CLOSED:
+            return cases.filter(category=Category.CLOSED)
+        if tab == cls.ALL:
+            return cases
+        return cases.filter(category__in=[Category.NEW, Category.OPEN])  # to handle
+
+    def current_tab(self) -> str:
+        return self.filters().get("tab") or self.TODO
+
+    def narrow(self, cases, *, user):
+        """`cases` narrowed by the filters other than the tab."""
         filters = self.filters()
-        category = filters.get("category")
-        if not category:
-            cases = cases.open()
-        elif category != self.ALL:
-            cases = cases.filter(category=category)
         if filters.get("procedure"):
             cases = cases.filter(procedure=filters["procedure"])
         if filters.get("service"):
@@ -154,18 +169,35 @@ class InboxFilterForm(forms.Form):
             cases = cases.filter(assignee__isnull=True)
         elif assignee:
             cases = cases.filter(assignee_id=int(assignee))
-        deadline = filters.get("deadline")
-        if deadline == "overdue":
-            cases = cases.overdue()
-        elif deadline == "at_risk":
-            cases = cases.at_risk()
-        elif deadline == "paused":
-            cases = cases.open().filter(deadline_paused_at__isnull=False)
-        return cases.order_by(*self.ORDERINGS[filters.get("sort") or ""])
+        return cases
+
+    def filter(self, cases, *, user):
+        """`cases` of the current tab, narrowed and ordered by the valid filters."""
+        cases = self.in_tab(self.narrow(cases, user=user), self.current_tab(), user=user)
+        return cases.order_by(*self.ORDERINGS[self.filters().get("sort") or ""])
+
+    def tabs(self, cases, *, user, limit: int) -> list[dict]:
+        """Each tab with its count under the current filters; counts stop at `limit` + 1, so
+        that a large inbox costs one bounded query per tab."""
+        narrowed = self.narrow(cases, user=user).order_by()
+        current = self.current_tab()
+        result = []
+        for code, label in self.TABS:
+            count = self.in_tab(narrowed, code, user=user).values("pk")[: limit + 1].count()
+            result.append(
+                {
+                    "code": code,
+                    "label": label,
+                    "count": min(count, limit),
+                    "more": count > limit,
+                    "current": code == current,
+                }
+            )
+        return result
 
     @property
     def is_filtered(self) -> bool:
-        return any(self.cleaned_data.get(name) for name in self.fields)
+        return any(self.cleaned_data.get(name) for name in self.fields if name != "tab")
 
 
 class TransitionForm(forms.Form):

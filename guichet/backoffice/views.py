@@ -36,6 +36,8 @@ from .forms import (
 )
 from .journal import journal
 
+# Tab counts stop there ("999+"): a count over millions of cases would cost a full scan.
+INBOX_COUNT_LIMIT = 999
 INBOX_PAGE_SIZE = 50
 # Failed logins allowed per client address and e-mail address, and the window they count in.
 LOGIN_ATTEMPTS = 10
@@ -83,9 +85,9 @@ login = LoginView.as_view()
 @require_safe
 def inbox(request):
     form = InboxFilterForm(request.GET, membership=request.membership)
-    cases = form.filter(
-        Case.objects.visible_to(request.membership).for_listing(), user=request.user
-    )
+    visible = Case.objects.visible_to(request.membership)
+    cases = form.filter(visible.for_listing(), user=request.user)
+    tabs = form.tabs(visible, user=request.user, limit=INBOX_COUNT_LIMIT)
     page = Paginator(cases, INBOX_PAGE_SIZE).get_page(request.GET.get("page"))
     # One Workflow per procedure: reading the workflow document for every row would parse
     # the same JSON again and again.
@@ -98,7 +100,14 @@ def inbox(request):
     return render(
         request,
         "backoffice/inbox.html",
-        {"form": form, "page_obj": page, "paginator": page.paginator, "nav": "inbox"},
+        {
+            "form": form,
+            "page_obj": page,
+            "paginator": page.paginator,
+            "nav": "inbox",
+            "tabs": tabs,
+            "current_tab": next(tab for tab in tabs if tab["current"]),
+        },
     )
 
 

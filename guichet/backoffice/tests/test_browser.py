@@ -21,11 +21,16 @@ def test_an_agent_works_a_case_accessibly(page, agent_a, case_a, supervisor):
     page.wait_for_url("**/backoffice/")
     check_accessibility(page)
 
-    page.get_by_label("État").select_option("closed")
-    page.get_by_role("button", name="Filtrer").click()
-    page.get_by_text("Aucune demande ne correspond à ces critères.").wait_for()
+    tabs = page.get_by_role("navigation", name="Vues de la boîte de réception")
+    tabs.get_by_role("link", name="Clôturées").click()
+    page.get_by_text("Aucune demande dans « Clôturées ».").wait_for()
+    assert tabs.get_by_role("link", name="Clôturées").get_attribute("aria-current") == "page"
     check_accessibility(page)
-    page.get_by_role("link", name="Voir les demandes ouvertes").click()
+    page.get_by_label("Agent en charge").select_option("none")
+    page.get_by_role("button", name="Filtrer").click()
+    page.wait_for_url("**tab=closed**")  # the filters keep the tab
+    page.get_by_text("Aucune demande ne correspond à ces critères.").wait_for()
+    page.get_by_role("link", name="Voir les demandes à traiter").click()
     page.get_by_role("link", name=case_a.reference).click()
     page.wait_for_url(f"**/demandes/{case_a.reference}/")
     check_accessibility(page)

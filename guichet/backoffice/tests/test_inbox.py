@@ -43,48 +43,93 @@ def test_it_shows_open_cases_by_default_and_closed_ones_on_demand(
     client.force_login(agent_a)
     default = client.get(INBOX).text
     assert case_a.reference in default and closed.reference not in default
-    closed_only = client.get(INBOX, {"category": "closed"}).text
+    closed_only = client.get(INBOX, {"tab": "closed"}).text
     assert closed.reference in closed_only and case_a.reference not in closed_only
-    everything = client.get(INBOX, {"category": "all"}).text
+    everything = client.get(INBOX, {"tab": "all"}).text
     assert closed.reference in everything and case_a.reference in everything
 
 
-def test_it_filters_by_category(client, agent_a, procedure_a, case_a):
+def test_the_tabs_show_their_cases_and_counts(client, agent_a, supervisor, procedure_a, case_a):
+    now = timezone.now()
     started = actions.transition_case(
         case=submit(procedure_a), transition="start_now", actor=agent_a
     )
+    mine = actions.assign_case(case=submit(procedure_a), assignee=agent_a, actor=agent_a)
+    waiting = actions.transition_case(
+        case=started, transition="ask", actor=agent_a, comment="Une photo ?"
+    )
+    late = submit(procedure_a, submitted_at=now - datetime.timedelta(days=30))
+    soon = submit(procedure_a, submitted_at=now - datetime.timedelta(days=14))
+    closed = actions.transition_case(case=submit(procedure_a), transition="close", actor=agent_a)
     client.force_login(agent_a)
-    new = client.get(INBOX, {"category": "new"}).text
-    assert case_a.reference in new and started.reference not in new
-    in_progress = client.get(INBOX, {"category": "open"}).text
-    assert started.reference in in_progress and case_a.reference not in in_progress
-    assert "Aucune demande ne correspond" in client.get(INBOX, {"category": "waiting"}).text
+
+    def shown(tab):
+        response = client.get(INBOX, {"tab": tab})
+        return {case.reference for case in response.context["page_obj"]}
+
+    assert shown("todo") == {case_a.reference, mine.reference, late.reference, soon.reference}
+    assert shown("mine") == {mine.reference}
+    assert shown("waiting") == {waiting.reference}
+    assert shown("at_risk") == {soon.reference}
+    assert shown("overdue") == {late.reference}
+    assert shown("closed") == {closed.reference}
+    assert len(shown("all")) == 6
+    tabs = {tab["code"]: tab["count"] for tab in client.get(INBOX).context["tabs"]}
+    assert tabs == {
+        "todo": 4,
+        "mine": 1,
+        "waiting": 1,
+        "at_risk": 1,
+        "overdue": 1,
+        "closed": 1,
+        "all": 6,
+    }
+    text = client.get(INBOX, {"tab": "waiting"}).text
+    assert 'aria-current="page">En attente du demandeur <span class="tab-count">1' in text
+    # The counts follow the other filters; the filter form keeps the tab.
+    assert 'name="tab" value="waiting"' in text
+    other = submit(procedure_a)
+    actions.assign_case(case=other, assignee=supervisor, actor=supervisor)
+    counts = {
+        tab["code"]: tab["count"] for tab in client.get(INBOX, {"assignee": "me"}).context["tabs"]
+    }
+    assert counts["todo"] == 1 and counts["all"] == 1
+
+
+def test_tab_counts_are_bounded(client, agent_a, procedure_a, monkeypatch):
+    monkeypatch.setattr("guichet.backoffice.views.INBOX_COUNT_LIMIT", 3)
+    for _ in range(5):
+        submit(procedure_a)
+    client.force_login(agent_a)
+    response = client.get(INBOX)
+    todo = response.context["tabs"][0]
+    assert (todo["count"], todo["more"]) == (3, True)
+    assert '<span class="tab-count">3+' in response.text
+    assert len(response.context["page_obj"]) == 5  # the list itself is not cut
+
+
+def test_an_empty_tab_says_so(client, agent_a, case_a):
+    client.force_login(agent_a)
+    assert "Aucune demande dans « Clôturées »." in client.get(INBOX, {"tab": "closed"}).text
 
 
 def test_it_filters_overdue_cases(client, agent_a, procedure_a, case_a):
     late = submit(procedure_a, submitted_at=timezone.now() - datetime.timedelta(days=30))
     client.force_login(agent_a)
-    text = client.get(INBOX, {"deadline": "overdue"}).text
+    text = client.get(INBOX, {"tab": "overdue"}).text
     assert late.reference in text and case_a.reference not in text
 
 
-def test_it_flags_and_filters_cases_at_risk_and_paused(client, agent_a, procedure_a, case_a):
+def test_it_flags_cases_at_risk_and_paused_in_words(client, agent_a, procedure_a, case_a):
     # procedure_a answers in 15 calendar days, at risk 3 business days before.
-    soon = submit(procedure_a, submitted_at=timezone.now() - datetime.timedelta(days=14))
+    submit(procedure_a, submitted_at=timezone.now() - datetime.timedelta(days=14))
     waiting = submit(procedure_a, submitted_at=timezone.now() - datetime.timedelta(days=14))
     for transition in ("receive", "start"):
         actions.transition_case(case=waiting, transition=transition, actor=None)
     actions.transition_case(case=waiting, transition="ask", actor=None, comment="Une photo ?")
     client.force_login(agent_a)
-    text = client.get(INBOX).text
-    assert text.count("Échéance proche</span>") == 1 and text.count("Délai suspendu</span>") == 1
-    at_risk = client.get(INBOX, {"deadline": "at_risk"}).text
-    assert soon.reference in at_risk
-    assert case_a.reference not in at_risk and waiting.reference not in at_risk
-    paused = client.get(INBOX, {"deadline": "paused"}).text
-    assert waiting.reference in paused and soon.reference not in paused
-    # A value that is not offered is ignored, not an error.
-    assert client.get(INBOX, {"deadline": "yesterday"}).status_code == 200
+    assert client.get(INBOX).text.count("Échéance proche</span>") == 1
+    assert client.get(INBOX, {"tab": "waiting"}).text.count("Délai suspendu</span>") == 1
 
 
 def test_it_filters_by_assignee(client, agent_a, supervisor, procedure_a, case_a):
@@ -122,7 +167,7 @@ def test_it_ignores_filters_it_does_not_know(client, agent_a, case_a, case_b, se
         {"procedure": "abc"},
         {"procedure": "999999"},
         {"service": service_b.pk},  # a service agent A does not see
-        {"category": "everything"},
+        {"tab": "everything"},
         {"assignee": "abc"},
         {"assignee": "999999"},
         {"sort": "-pk"},
@@ -162,6 +207,6 @@ def test_it_pages_fifty_cases_at_a_time(client, agent_a, procedure_a):
     first = client.get(INBOX)
     assert len(first.context["page_obj"]) == 50
     assert "Page 1 sur 2" in first.text and "?page=2" in first.text
-    second = client.get(INBOX, {"page": 2, "category": "new"})
+    second = client.get(INBOX, {"page": 2, "tab": "todo", "sort": "created"})
     assert len(second.context["page_obj"]) == 1
-    assert "category=new" in second.text  # the links keep the filters
+    assert "tab=todo" in second.text and "sort=created" in second.text  # links keep filters

@@ -14,13 +14,17 @@
       var form = event.target;
       var button = event.submitter;
       var question = (button && button.dataset.confirm) || form.dataset.confirm;
-      if (!question || form.dataset.confirmed === "1" || form.method === "dialog") return;
+      if (!question || form.dataset.confirmed === "1") return;
       event.preventDefault();
       pending = { form: form, button: button };
       dialog.querySelector("#confirm-dialog-message").textContent = question;
       okButton.textContent = (button && button.dataset.confirmButton) || okLabel;
       dialog.returnValue = "";
       dialog.showModal();
+    });
+    okButton.addEventListener("click", function () { dialog.close("confirm"); });
+    dialog.querySelector("[data-confirm-cancel]").addEventListener("click", function () {
+      dialog.close("cancel");
     });
     dialog.addEventListener("close", function () {
       var action = pending;
