@@ -4,7 +4,7 @@ rendered as plain text with the documented variables only."""
 import pytest
 
 from guichet.cases import actions
-from guichet.catalog.models import Procedure
+from guichet.catalog.models import Procedure, ProcedureVersion
 from guichet.catalog.workflow import default_workflow
 from guichet.conftest import ROAD_FIELDS, published
 from guichet.notify.handlers import render_admin_template
@@ -83,8 +83,13 @@ def test_the_procedures_template_replaces_the_generic_e_mail(
 def test_a_template_that_cannot_be_rendered_falls_back_on_the_generic_e_mail(
     org, service_a, agent_a, run_worker, smtp_server
 ):
-    template = {"subject": "{% load static %}Oups", "body": "{% debug %}"}
-    case = asked(procedure_with(org, service_a, template), agent_a)
+    # Publication refuses such a template now; versions frozen before that check may hold one.
+    procedure = procedure_with(org, service_a, {"subject": "Demande", "body": "Bonjour"})
+    ProcedureVersion.objects.filter(pk=procedure.current_version_id).update(
+        templates={"ask": {"subject": "{% load static %}Oups", "body": "{% debug %}"}}
+    )
+    procedure.refresh_from_db()
+    case = asked(procedure, agent_a)
     run_worker()
     assert len(smtp_server.messages) == 3
     [mail] = [m for m in smtp_server.messages if "En attente de votre réponse" in m["subject"]]
