@@ -66,6 +66,9 @@ INSTALLED_APPS = [
     "guichet.portal",
     "guichet.backoffice",
     "guichet.demo",
+    # After Guichet's apps, so that Guichet's templates override allauth's.
+    "allauth",
+    "allauth.account",
 ]
 
 MIDDLEWARE = [
@@ -77,9 +80,11 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "allauth.account.middleware.AccountMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "guichet.core.middleware.SecurityHeadersMiddleware",
+    "guichet.core.middleware.FormErrorStatusMiddleware",
 ]
 
 ROOT_URLCONF = "guichet.urls"
@@ -159,9 +164,39 @@ GUICHET_MAP_CENTER = os.environ.get("GUICHET_MAP_CENTER", "46.6034,1.8883")
 GUICHET_MAP_ZOOM = envint("GUICHET_MAP_ZOOM", 6)
 
 # --- Authentication -------------------------------------------------------------------------
+AUTHENTICATION_BACKENDS = [
+    "django.contrib.auth.backends.ModelBackend",
+    "allauth.account.auth_backends.AuthenticationBackend",
+]
+# Citizens' accounts (django-allauth): the e-mail address is the login, and it is verified
+# before the account is used (and before earlier cases join it).
+ACCOUNT_ADAPTER = "guichet.accounts.adapter.AccountAdapter"
+ACCOUNT_USER_MODEL_USERNAME_FIELD = None
+ACCOUNT_LOGIN_METHODS = {"email"}
+ACCOUNT_SIGNUP_FIELDS = ["email*", "password1*", "password2*"]
+ACCOUNT_EMAIL_VERIFICATION = "mandatory"
+ACCOUNT_UNIQUE_EMAIL = True
+# One address per account; a new address replaces the old one once verified.
+ACCOUNT_CHANGE_EMAIL = True
+ACCOUNT_CONFIRM_EMAIL_ON_GET = False
+ACCOUNT_LOGIN_ON_EMAIL_CONFIRMATION = True
+ACCOUNT_LOGOUT_ON_GET = False
+ACCOUNT_PREVENT_ENUMERATION = True
+ACCOUNT_EMAIL_SUBJECT_PREFIX = ""
+# Failed logins and reset requests are limited per address and per client (allauth's
+# syntax: "count/period" with s, m, h or d), in the cache.
+ACCOUNT_RATE_LIMITS = {
+    "login_failed": os.environ.get("GUICHET_LOGIN_RATE_LIMIT", "10/m/ip,5/5m/key"),
+    "reset_password": "20/m/ip,5/h/key",
+    "reset_password_from_key": "20/m/ip",
+    "signup": "20/m/ip",
+    "confirm_email": "1/3m/key",
+    "change_email": "1/m/user",
+}
 AUTH_USER_MODEL = "accounts.User"
 LOGIN_URL = "backoffice:login"
-LOGIN_REDIRECT_URL = "backoffice:inbox"
+# Citizens land in their space; the back office's login sends agents to their inbox.
+LOGIN_REDIRECT_URL = "portal:my_space"
 LOGOUT_REDIRECT_URL = "portal:home"
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
@@ -257,6 +292,7 @@ SECURE_REFERRER_POLICY = "same-origin"
 SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
 HTTPS = envbool("HTTPS", False)
+ACCOUNT_DEFAULT_HTTP_PROTOCOL = "https" if HTTPS else "http"  # links in allauth's e-mails
 SESSION_COOKIE_SECURE = HTTPS
 CSRF_COOKIE_SECURE = HTTPS
 SECURE_SSL_REDIRECT = HTTPS and envbool("SECURE_SSL_REDIRECT", True)

@@ -11,6 +11,7 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("django-admin/", admin.site.urls),
     path("backoffice/", include("guichet.backoffice.urls")),
+    path("compte/", include("allauth.urls")),
     path("", include("guichet.portal.urls")),
 ]
 

@@ -13,6 +13,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST, require_safe
@@ -49,6 +50,9 @@ class LoginView(auth_views.LoginView):
 
     template_name = "backoffice/login.html"
     authentication_form = LoginForm
+
+    def get_default_redirect_url(self):
+        return reverse("backoffice:inbox")
 
     def _limit_key(self) -> str:
         # Hashed: an address typed by anyone is not a safe cache key (spaces, length).

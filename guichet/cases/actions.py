@@ -574,3 +574,26 @@ def purge_drafts(*, now: datetime.datetime | None = None) -> int:
     cutoff = (now or timezone.now()) - datetime.timedelta(days=settings.GUICHET_DRAFT_MAX_AGE_DAYS)
     _total, deleted = Draft.objects.filter(updated_at__lt=cutoff).delete()
     return deleted.get(Draft._meta.label, 0)
+
+
+@domain_action
+def link_cases_to_citizen(*, citizen, email: str) -> int:
+    """Gives `citizen` the cases filed without an account under `email`, once they have
+    proved that the address is theirs (call it only for a verified address). Each case's
+    journal says so. Returns how many cases joined the account."""
+    cases = list(
+        Case.objects.select_for_update()
+        .filter(citizen__isnull=True, contact_email__iexact=email.strip())
+        .order_by("pk")
+    )
+    for case in cases:
+        case.citizen = citizen
+        case.save(update_fields=["citizen"])
+        _record(
+            case,
+            kind=EventKind.ACCOUNT_LINKED,
+            actor=citizen,
+            is_public=False,
+            payload={"email": email.strip().lower()},
+        )
+    return len(cases)

@@ -205,6 +205,7 @@ class EventKind(models.TextChoices):
     DEADLINE = "deadline", _("Délai")
     TACIT_DECISION = "tacit_decision", _("Décision implicite")
     ROUTED = "routed", _("Orientation")
+    ACCOUNT_LINKED = "account_linked", _("Rattachement au compte du demandeur")
 
 
 class CaseEventQuerySet(models.QuerySet):

@@ -41,3 +41,26 @@ class SecurityHeadersMiddleware:
             "Permissions-Policy", "camera=(), microphone=(), geolocation=(self)"
         )
         return response
+
+
+class FormErrorStatusMiddleware:
+    """A form posted with mistakes is answered 400 (429 when refused for too many attempts),
+    as every Guichet page does, also by the views of libraries that answer 200 (allauth's)."""
+
+    RATE_LIMITED = {"too_many_login_attempts"}
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        return self.get_response(request)
+
+    def process_template_response(self, request, response):
+        if request.method != "POST" or response.status_code != 200:
+            return response
+        form = (response.context_data or {}).get("form")
+        if form is None or not getattr(form, "is_bound", False) or not form.errors:
+            return response
+        codes = {error.code for errors in form.errors.as_data().values() for error in errors}
+        response.status_code = 429 if codes & self.RATE_LIMITED else 400
+        return response

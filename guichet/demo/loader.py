@@ -12,6 +12,7 @@ import random
 import unicodedata
 from dataclasses import dataclass, field
 
+from allauth.account.models import EmailAddress
 from django.contrib.auth.hashers import make_password
 from django.db import transaction
 from django.utils import timezone
@@ -173,6 +174,10 @@ def load(now: datetime.datetime | None = None) -> list[tuple[Organization, int]]
 def _account(email: str, *, password: str, **fields) -> User:
     user, _created = User.objects.update_or_create(
         email=email, defaults={"password": password, "is_active": True, **fields}
+    )
+    # A verified address, so that the demo logins work on the portal's login page too.
+    EmailAddress.objects.update_or_create(
+        user=user, email=email, defaults={"verified": True, "primary": True}
     )
     return user
 

@@ -6,6 +6,7 @@ app_name = "portal"
 urlpatterns = [
     path("", views.home, name="home"),
     path("accessibilite/", views.accessibility, name="accessibility"),
+    path("mon-espace/", views.my_space, name="my_space"),
     path("suivi/", views.track_lookup, name="track_lookup"),
     path("suivi/<str:code>/", views.track, name="track"),
     path("suivi/<str:code>/pieces/<int:pk>/", views.attachment, name="attachment"),

@@ -4,6 +4,7 @@ import functools
 
 from django.conf import settings
 from django.contrib import messages
+from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import ValidationError
 from django.http import FileResponse, Http404, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, render
@@ -41,6 +42,8 @@ TRACKING_RATE_WINDOW = 600  # seconds
 # too few to make the portal a spam relay.
 DRAFT_LINK_RATE_LIMIT = 5
 DRAFT_LINK_RATE_WINDOW = 3600
+# The requests "my space" lists, the latest first.
+MY_SPACE_LIMIT = 200
 # Autosaves per client address and per minute: one every two seconds of typing is plenty.
 AUTOSAVE_RATE_LIMIT = 40
 
@@ -105,6 +108,36 @@ def home(request):
 def accessibility(request):
     """The accessibility statement (déclaration d'accessibilité) that RGAA requires."""
     return render(request, "portal/accessibility.html")
+
+
+@require_GET
+@_needs_organization
+def my_space(request):
+    """A signed-in citizen's requests and drafts in this organization."""
+    if not request.user.is_authenticated:
+        return redirect_to_login(request.get_full_path(), reverse("account_login"))
+    cases = list(
+        Case.objects.for_organization(request.organization)
+        .filter(citizen=request.user)
+        .select_related("procedure", "version")
+        .order_by("-created_at")[:MY_SPACE_LIMIT]
+    )
+    workflows = {}
+    for case in cases:
+        if case.version_id not in workflows:
+            workflows[case.version_id] = case.version.get_workflow()
+        case.state_label = workflows[case.version_id].state(case.state).label
+    drafts = (
+        Draft.objects.for_organization(request.organization)
+        .filter(citizen=request.user, procedure__current_version__isnull=False)
+        .select_related("procedure")
+        .order_by("-updated_at")
+    )
+    response = render(
+        request, "portal/my_space.html", {"cases": cases, "drafts": drafts, "limit": MY_SPACE_LIMIT}
+    )
+    add_never_cache_headers(response)
+    return response
 
 
 # --- Filing a request: steps, drafts, summary -------------------------------------------------

@@ -3,6 +3,7 @@
 import io
 
 import pytest
+from allauth.account.models import EmailAddress
 from django.contrib.auth import authenticate
 from django.core.management import CommandError, call_command
 from django.db import transaction
@@ -174,6 +175,8 @@ def test_the_people(demoville):
 def test_the_printed_logins_work(demo_output, email):
     user = authenticate(None, username=email, password=PASSWORD)
     assert user is not None and user.email == email
+    # Verified, so that the portal's login (allauth) lets them in too.
+    assert EmailAddress.objects.get(user=user, email=email).verified
 
 
 def test_villeneuve_is_a_smaller_second_commune(villeneuve):

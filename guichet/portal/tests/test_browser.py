@@ -169,7 +169,9 @@ def test_answers_are_saved_as_typed_and_a_point_is_placed_on_the_map(page, works
 
 
 def test_the_map_stays_hidden_without_javascript(browser, live_server, works):
-    context = browser.new_context(java_script_enabled=False, base_url=live_server.url)
+    context = browser.new_context(
+        java_script_enabled=False, base_url=live_server.url, locale="fr-FR"
+    )
     page = context.new_page()
     try:
         page.goto("/demarches/occupation/")

@@ -1,0 +1,31 @@
+"""How django-allauth fits Guichet: its e-mails go through the outbox (sent by the worker,
+retried, never lost), and people land where they work after logging in."""
+
+from allauth.account.adapter import DefaultAccountAdapter
+from django.db import transaction
+from django.urls import reverse
+
+from guichet.notify.models import OutgoingEmail
+
+
+class AccountAdapter(DefaultAccountAdapter):
+    def send_mail(self, template_prefix, email, context):
+        message = self.render_mail(template_prefix, email, context)
+        outgoing = OutgoingEmail.objects.create(
+            to=email, subject=" ".join(message.subject.split())[:300], body=message.body
+        )
+
+        def enqueue():
+            from guichet.notify.tasks import send_email
+
+            send_email.enqueue(outgoing.pk)
+
+        transaction.on_commit(enqueue)
+
+    def get_login_redirect_url(self, request):
+        """Agents of this organization go to their inbox, citizens to their space."""
+        organization = getattr(request, "organization", None)
+        user = request.user
+        if organization is not None and user.memberships.filter(organization=organization).exists():
+            return reverse("backoffice:inbox")
+        return reverse("portal:my_space")

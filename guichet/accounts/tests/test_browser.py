@@ -1,0 +1,47 @@
+"""A citizen opens an account in a real browser, with axe-core on every page."""
+
+import re
+
+import pytest
+
+from guichet.conftest import check_accessibility, submit
+from guichet.notify.models import OutgoingEmail
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+PASSWORD = "Un mot de passe solide 42"
+
+
+def test_a_citizen_signs_up_verifies_and_finds_their_requests(page, procedure_a):
+    earlier = submit(procedure_a, contact_email="zoe@example.test")
+    page.goto("/")
+    page.get_by_role("link", name="Se connecter").click()
+    page.wait_for_url("**/compte/login/")
+    check_accessibility(page)
+    page.get_by_role("link", name="enregistrer").click()
+    page.wait_for_url("**/compte/signup/")
+    check_accessibility(page)
+    submit_button = page.locator("form.account-form button[type=submit]")
+    page.locator("#id_email").fill("zoe@example.test")
+    page.locator("#id_password1").fill(PASSWORD)
+    page.locator("#id_password2").fill("autre chose")
+    submit_button.click()
+    page.locator(".errorlist").first.wait_for()
+    assert page.locator("#id_email").input_value() == "zoe@example.test"
+    check_accessibility(page)
+    page.locator("#id_password1").fill(PASSWORD)
+    page.locator("#id_password2").fill(PASSWORD)
+    submit_button.click()
+    page.wait_for_url("**/compte/confirm-email/")
+    check_accessibility(page)
+
+    body = OutgoingEmail.objects.filter(to="zoe@example.test").latest("pk").body
+    link = re.search(r"https?://[^/\s]+(/compte/confirm-email/[^\s]+)", body).group(1)
+    page.goto(link)
+    check_accessibility(page)
+    page.get_by_role("button", name="Confirmer").click()
+    page.wait_for_url("**/mon-espace/")
+    assert earlier.reference in page.get_by_role("table").inner_text()
+    check_accessibility(page)
+    page.get_by_role("button", name="Se déconnecter").click()
+    page.get_by_role("link", name="Se connecter").wait_for()
