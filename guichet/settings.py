@@ -135,15 +135,24 @@ TASKS = {
     }
 }
 # Functions called with each new journal event, by the worker (see guichet/cases/tasks.py).
-GUICHET_EVENT_SUBSCRIBERS = ["guichet.notify.handlers.on_case_event"]
+GUICHET_EVENT_SUBSCRIBERS = [
+    "guichet.notify.handlers.on_case_event",
+    "guichet.notify.webhooks.on_case_event",
+]
 # Work the worker starts on a schedule: (dotted path of a task, interval in seconds).
 GUICHET_PERIODIC_TASKS = [
     ("guichet.cases.tasks.dispatch_pending_events", 60),
     ("guichet.notify.tasks.send_pending_emails", 60),
+    ("guichet.notify.webhooks.send_pending_webhooks", 60),
     # Silence vaut accord / rejet: cases whose deadline has passed get their tacit decision.
     ("guichet.cases.tasks.apply_tacit_decisions", 300),
     ("guichet.cases.tasks.purge_old_drafts", 3600),
 ]
+# Webhooks of the workflows: refused towards private networks unless allowed (SSRF), given
+# up after this many attempts, each waiting this many seconds at most.
+GUICHET_WEBHOOK_ALLOW_PRIVATE_NETWORKS = envbool("GUICHET_WEBHOOK_ALLOW_PRIVATE_NETWORKS", False)
+GUICHET_WEBHOOK_MAX_ATTEMPTS = envint("GUICHET_WEBHOOK_MAX_ATTEMPTS", 10)
+GUICHET_WEBHOOK_TIMEOUT = envint("GUICHET_WEBHOOK_TIMEOUT", 10)
 # Forms in progress left untouched this many days are deleted.
 GUICHET_DRAFT_MAX_AGE_DAYS = envint("GUICHET_DRAFT_MAX_AGE_DAYS", 30)
 # The function that e-mails a citizen the link to resume a draft (a door: named, not imported).

@@ -537,7 +537,7 @@ ACTION_TEXTS = {
     "clear_deadline": gettext_lazy("retirer l'échéance"),
     "pause_deadline": gettext_lazy("suspendre le délai"),
     "resume_deadline": gettext_lazy("reprendre le délai"),
-    "document": gettext_lazy("document « %(value)s » (pas encore produit)"),
+    "document": gettext_lazy("produire le document « %(value)s »"),
     "webhook": gettext_lazy("webhook %(value)s"),
 }
 ACTION_KEYS = {"notify": "template", "assign_service": "service", "document": "template"}

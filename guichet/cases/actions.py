@@ -8,13 +8,15 @@ the worker: the event is handed to the task queue once the transaction has commi
 import datetime
 import functools
 import json
+import logging
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files.base import ContentFile
 from django.core.serializers.json import DjangoJSONEncoder
 from django.core.validators import validate_email
 from django.db import transaction
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from guichet.catalog.formschema import clean_answers, validate_upload
@@ -37,6 +39,9 @@ from .models import (
     ReferenceCounter,
 )
 from .tasks import dispatch_event, dispatch_suppressed, send_draft_link, writing_cases
+from .templating import render_document, template_variables
+
+logger = logging.getLogger(__name__)
 
 MAX_MESSAGE_LENGTH = 10000
 
@@ -248,7 +253,37 @@ def _assign_service(case, slug: str) -> tuple[dict, dict | None]:
     return done, {"from": previous.slug, "to": service.slug, "unassigned": unassigned}
 
 
-def _run_action(case, action: dict, *, now) -> tuple[dict, set[str], dict | None]:
+def _produce_document(case, key: str, *, now, comment: str = "") -> dict:
+    """Renders the version's template `key` into an HTML document attached to the case (the
+    citizen sees it in their tracking page). A template that is missing or cannot be
+    rendered is recorded as failed: the transition still happens."""
+    template = (case.version.templates or {}).get(key)
+    if not isinstance(template, dict):
+        return {"template": key, "status": "failed", "reason": "unknown_template"}
+    # The state the case is entering: the document speaks of the decision.
+    state = case.get_workflow().state(case.state)
+    try:
+        with translation.override(case.language or "fr"):
+            variables = template_variables(case, state, comment)
+            text = render_document(case, template, variables, at=now)
+    except Exception as error:  # whatever an administrator wrote, the case moves on
+        logger.warning("Case %s: document %r not produced: %s", case.pk, key, error)
+        return {"template": key, "status": "failed", "reason": "render_error"}
+    name = f"{case.reference}-{key}.html"
+    content = text.encode()
+    attachment = Attachment.objects.create(
+        case=case,
+        file=ContentFile(content, name=name),
+        original_name=name,
+        content_type="text/html",
+        size=len(content),
+        generated_from=key,
+        created_at=now,
+    )
+    return {"template": key, "status": "produced", "attachment": attachment.pk, "name": name}
+
+
+def _run_action(case, action: dict, *, now, comment="") -> tuple[dict, set[str], dict | None]:
     """Runs one transition action on the (locked, unsaved) case.
 
     Returns what it did (for the journal), the fields it changed and, for a change of
@@ -273,15 +308,11 @@ def _run_action(case, action: dict, *, now) -> tuple[dict, set[str], dict | None
         # The notification handler sends the version's template after commit.
         return {**record, "template": action.get("template", "")}, set(), None
     if kind == "document":
-        # No document generation exists yet: the request is kept in the journal only.
-        return (
-            {**record, "template": action.get("template", ""), "status": "not_implemented"},
-            set(),
-            None,
-        )
+        produced = _produce_document(case, action.get("template", ""), now=now, comment=comment)
+        return {**record, **produced}, set(), None
     if kind == "webhook":
-        # No webhook delivery exists yet: the request is kept in the journal only.
-        return {**record, "url": action.get("url", ""), "status": "not_implemented"}, set(), None
+        # Called by the worker once the change is committed (notify.webhooks subscriber).
+        return {**record, "url": action.get("url", ""), "status": "queued"}, set(), None
     return {**record, "skipped": "unknown_action"}, set(), None
 
 
@@ -327,7 +358,7 @@ def transition_case(
     changed = {"state", "category", "closed_at", "updated_at"}
     done, routed = [], []
     for action in _transition_actions(step, source, target):
-        record, fields, routing = _run_action(case, action, now=now)
+        record, fields, routing = _run_action(case, action, now=now, comment=comment)
         done.append(record)
         changed |= fields
         if routing is not None:

@@ -406,14 +406,14 @@ def update_procedure_routing(*, procedure: Procedure, routing: list, actor=None)
 
 
 def _notified_templates(workflow) -> list[tuple[str, str]]:
-    """(transition code, template key) of the workflow's `notify` actions."""
+    """(transition code, template key) of the workflow's `notify` and `document` actions."""
     pairs = []
     transitions = workflow.get("transitions") if isinstance(workflow, dict) else None
     for transition in transitions if isinstance(transitions, list) else []:
         if not isinstance(transition, dict):
             continue
         for action in transition.get("actions") or []:
-            if isinstance(action, dict) and action.get("type") == "notify":
+            if isinstance(action, dict) and action.get("type") in ("notify", "document"):
                 pairs.append((transition.get("code"), action.get("template")))
     return pairs
 

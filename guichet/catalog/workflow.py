@@ -442,6 +442,14 @@ class Workflow:
                     )
                     % {**named, "template": value}
                 )
+            elif kind == "document" and templates is not None and value not in templates:
+                errors.append(
+                    _(
+                        "La transition %(code)s produit un document d'un modèle inconnu : "
+                        "%(template)s."
+                    )
+                    % {**named, "template": value}
+                )
             elif kind == "assign_service" and services is not None and value not in services:
                 errors.append(
                     _(

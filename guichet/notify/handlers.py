@@ -4,35 +4,18 @@ import datetime
 import logging
 
 from django.db import transaction
-from django.template import Context, Engine, TemplateSyntaxError
-from django.template.defaulttags import DebugNode
 from django.template.loader import render_to_string
-from django.template.loader_tags import ExtendsNode, IncludeNode
 from django.urls import reverse
-from django.utils import formats, translation
+from django.utils import translation
 
-from guichet.cases.deadlines import local_date
 from guichet.cases.models import EventKind, Message
+from guichet.cases.templating import render_admin_template, template_variables
 
 from .models import OutgoingEmail
 
 logger = logging.getLogger(__name__)
 
-# Administrators' templates (a procedure's `templates`) are rendered by an engine that can
-# load no file and no tag library, with a context of plain strings only: they can show the
-# documented variables and use the built-in tags and filters, nothing more. Text mail: no
-# HTML escaping.
-_ADMIN_TEMPLATES = Engine(loaders=[], libraries={}, autoescape=False)
 SUBJECT_MAX_LENGTH = 300
-
-
-def render_admin_template(text: str, variables: dict[str, str]) -> str:
-    """Renders an administrator's template; TemplateSyntaxError when it cannot be used."""
-    template = _ADMIN_TEMPLATES.from_string(text or "")
-    for forbidden in (DebugNode, IncludeNode, ExtendsNode):
-        if template.nodelist.get_nodes_by_type(forbidden):
-            raise TemplateSyntaxError("debug, include and extends are not allowed here")
-    return template.render(Context(variables, autoescape=False))
 
 
 def _queue(event, to: str, template: str, context: dict) -> None:
@@ -59,23 +42,6 @@ def _queue_text(event, to: str, subject: str, body: str) -> None:
         transaction.on_commit(lambda: send_email.enqueue(email.pk))
 
 
-def _template_variables(case, state, context: dict, comment: str) -> dict[str, str]:
-    """The variables documented for notification templates (docs/procedures.md)."""
-    due_date = ""
-    if case.due_at:
-        due_date = formats.date_format(local_date(case.due_at), "DATE_FORMAT")
-    return {
-        "reference": case.reference,
-        "name": case.contact_name,
-        "procedure": case.procedure.title,
-        "state": state.label,
-        "due_date": due_date,
-        "tracking_url": context["tracking_url"],
-        "comment": comment,
-        "organization": case.organization.name,
-    }
-
-
 def _queue_procedure_template(event, key: str, context: dict) -> bool:
     """Queues the case's version template `key`; False when it cannot be used."""
     case = event.case
@@ -83,9 +49,7 @@ def _queue_procedure_template(event, key: str, context: dict) -> bool:
     if not isinstance(template, dict):
         logger.warning("Case %s: no notification template %r", case.pk, key)
         return False
-    variables = _template_variables(
-        case, context["state"], context, event.payload.get("comment", "")
-    )
+    variables = template_variables(case, context["state"], event.payload.get("comment", ""))
     try:
         subject = render_admin_template(template.get("subject", ""), variables)
         body = render_admin_template(template.get("body", ""), variables)

@@ -47,3 +47,49 @@ class OutgoingEmail(models.Model):
 
     def __str__(self):
         return f"{self.to}: {self.subject}"
+
+
+class WebhookDeliveryQuerySet(models.QuerySet):
+    def due(self, now=None):
+        return self.filter(
+            delivered_at__isnull=True,
+            abandoned_at__isnull=True,
+            next_attempt_at__lte=now or timezone.now(),
+        )
+
+
+class WebhookDelivery(models.Model):
+    """The outbox of webhooks: one call that a workflow's `webhook` action asked for, kept
+    until the receiver answers 2xx, retried with a growing delay, given up after
+    GUICHET_WEBHOOK_MAX_ATTEMPTS."""
+
+    event = models.ForeignKey(CaseEvent, on_delete=models.CASCADE, related_name="webhooks")
+    url = models.URLField(_("adresse"), max_length=2000)
+    payload = models.JSONField()
+    created_at = models.DateTimeField(default=timezone.now)
+    delivered_at = models.DateTimeField(_("remis le"), null=True, blank=True)
+    abandoned_at = models.DateTimeField(_("abandonné le"), null=True, blank=True)
+    attempts = models.PositiveIntegerField(_("tentatives"), default=0)
+    next_attempt_at = models.DateTimeField(default=timezone.now)
+    last_status = models.PositiveSmallIntegerField(null=True, blank=True)
+    last_error = models.TextField(blank=True)
+
+    objects = WebhookDeliveryQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("appel de webhook")
+        verbose_name_plural = _("appels de webhooks")
+        ordering = ["-created_at"]
+        constraints = [
+            models.UniqueConstraint(fields=["event", "url"], name="one_webhook_per_event_url")
+        ]
+        indexes = [
+            models.Index(
+                fields=["next_attempt_at"],
+                condition=Q(delivered_at__isnull=True, abandoned_at__isnull=True),
+                name="webhook_due_idx",
+            )
+        ]
+
+    def __str__(self):
+        return self.url

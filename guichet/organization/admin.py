@@ -7,6 +7,8 @@ from .models import Membership, Organization, Service
 class OrganizationAdmin(admin.ModelAdmin):
     list_display = ["name", "slug", "domain", "is_default"]
     prepopulated_fields = {"slug": ["name"]}
+    # Shown to the instance's operators, who give it to the receivers of the webhooks.
+    readonly_fields = ["webhook_secret"]
 
 
 @admin.register(Service)

@@ -1,3 +1,5 @@
+import secrets
+
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import FileExtensionValidator, MaxValueValidator, RegexValidator
@@ -10,6 +12,10 @@ from guichet.lib.geo import area_errors
 HEX_COLOUR_VALIDATOR = RegexValidator(
     r"^#[0-9a-fA-F]{6}$", _("Indiquez une couleur au format #rrggbb, par exemple #1d4f91.")
 )
+
+
+def new_webhook_secret() -> str:
+    return secrets.token_urlsafe(32)
 
 
 class AccessibilityStatus(models.TextChoices):
@@ -72,6 +78,10 @@ class Organization(models.Model):
         blank=True,
         validators=[HEX_COLOUR_VALIDATOR],
         help_text=_("Étape en cours et filets d'accent, au format #rrggbb."),
+    )
+    # Signs the webhooks the workflows call (X-Guichet-Signature), so receivers can check them.
+    webhook_secret = models.CharField(
+        _("secret des webhooks"), max_length=64, default=new_webhook_secret, editable=False
     )
     # The accessibility statement (déclaration d'accessibilité, RGAA) of this portal.
     accessibility_status = models.CharField(

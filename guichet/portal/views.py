@@ -719,7 +719,9 @@ def track(request, code):
         "answer_files": [
             {"label": labels.get(item.field_id, item.field_id), "attachment": item}
             for item in attachments.get(None, [])
+            if not item.generated_from
         ],
+        "documents": [item for item in attachments.get(None, []) if item.generated_from],
         "timeline": timeline,
         "form": form,
     }

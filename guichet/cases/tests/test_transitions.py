@@ -86,7 +86,10 @@ def procedure(org, service_a, service_b):
             fields=CERTIFICATE_FIELDS,
             workflow=workflow,
             deadline={"days": 10, "unit": "business"},
-            templates={"decided": {"subject": "Décidé", "body": "Bonjour {{ name }}"}},
+            templates={
+                "decided": {"subject": "Décidé", "body": "Bonjour {{ name }}"},
+                "arrete": {"subject": "Arrêté n° {{ reference }}", "body": "Il est décidé."},
+            },
         )
     )
 
@@ -248,20 +251,29 @@ def test_clear_deadline_removes_it(case, agent_a):
     )
 
 
-def test_documents_and_webhooks_are_recorded_but_nothing_is_sent_yet(
+def test_a_document_is_produced_and_the_webhook_waits_for_the_commit(
     case, agent_a, django_capture_on_commit_callbacks
 ):
     case = move(case, "receive", agent_a)
     with django_capture_on_commit_callbacks() as callbacks:
         case = move(case, "decide", agent_a)
     event = case.events.filter(kind=EventKind.TRANSITIONED).last()
+    document = case.attachments.get(generated_from="arrete")
     assert event.payload["actions"] == [
-        {"type": "document", "template": "arrete", "status": "not_implemented"},
-        {"type": "webhook", "url": "https://example.test/hook", "status": "not_implemented"},
+        {
+            "type": "document",
+            "template": "arrete",
+            "status": "produced",
+            "attachment": document.pk,
+            "name": f"{case.reference}-arrete.html",
+        },
+        {"type": "webhook", "url": "https://example.test/hook", "status": "queued"},
         {"type": "notify", "template": "decided"},
     ]
     assert event.payload["notify"] == "decided"
-    assert len(callbacks) == 1  # the journal event's dispatch, nothing else
+    # Nothing leaves inside the transaction: the journal event's dispatch only, which hands
+    # the webhook and the e-mail to the worker.
+    assert len(callbacks) == 1
 
 
 def test_an_unknown_or_unchanged_service_is_skipped(org, procedure, case, agent_a, service_a):

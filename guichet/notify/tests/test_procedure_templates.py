@@ -4,10 +4,10 @@ rendered as plain text with the documented variables only."""
 import pytest
 
 from guichet.cases import actions
+from guichet.cases.templating import render_admin_template
 from guichet.catalog.models import Procedure, ProcedureVersion
 from guichet.catalog.workflow import default_workflow
 from guichet.conftest import ROAD_FIELDS, published
-from guichet.notify.handlers import render_admin_template
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
