@@ -338,7 +338,7 @@ FIELDS = {
         },
     ],
     "public_space": [
-        {"id": "occupation", "type": "section", "label": "L'occupation"},
+        {"id": "occupation", "type": "page", "label": "L'occupation"},
         {
             "id": "nature",
             "type": "choice",
@@ -366,7 +366,7 @@ FIELDS = {
             "label": "Numéro SIRET",
             "help": "14 chiffres, sur l'extrait Kbis ou l'avis de situation SIRENE.",
         },
-        {"id": "dates", "type": "section", "label": "Dates et emplacement"},
+        {"id": "dates", "type": "page", "label": "Dates et emplacement"},
         {
             "id": "date_debut",
             "type": "date",
@@ -1343,3 +1343,214 @@ def staff_emails() -> set[str]:
 
 def citizen_emails() -> set[str]:
     return {email for email, _first, _last in CITIZENS}
+
+
+# --- A procedure with a tacit acceptance: the temporary bar of an association ---------------
+# Silence means consent: without an answer within 10 business days the authorisation is
+# granted (the worker applies it, and the demo's history holds a few such cases).
+BAR_EVENTS = ["Fête de quartier", "Tournoi sportif", "Concert", "Kermesse", "Vide-grenier"]
+BAR_GROUPS = [
+    "Boissons sans alcool (groupe 1)",
+    "Boissons fermentées non distillées : bière, vin, cidre (groupe 3)",
+]
+BAR_PLACES = ["Gymnase des Tilleuls", "Salle des fêtes Jean-Moulin", "Stade municipal"]
+
+FIELDS["bar"] = [
+    {"id": "etape_association", "type": "page", "label": "L'association"},
+    {"id": "nom_association", "type": "text", "label": "Nom de l'association", "required": True},
+    {
+        "id": "responsable",
+        "type": "text",
+        "label": "Responsable de la buvette",
+        "required": True,
+        "help": "La personne présente pendant toute la manifestation.",
+    },
+    {
+        "id": "rna",
+        "type": "text",
+        "label": "Numéro RNA",
+        "pattern": "^W[0-9]{9}$",
+        "pattern_message": "Le numéro RNA commence par W, suivi de 9 chiffres.",
+    },
+    {"id": "etape_manifestation", "type": "page", "label": "La manifestation"},
+    {
+        "id": "nature",
+        "type": "choice",
+        "label": "Nature de la manifestation",
+        "required": True,
+        "choices": BAR_EVENTS,
+    },
+    {"id": "date_debut", "type": "date", "label": "Premier jour", "required": True},
+    {"id": "date_fin", "type": "date", "label": "Dernier jour", "required": True},
+    {
+        "id": "plein_air",
+        "type": "yesno",
+        "label": "La buvette est-elle installée en plein air ?",
+        "required": True,
+    },
+    {
+        "id": "emplacement",
+        "type": "address",
+        "label": "Emplacement de la buvette",
+        "required": True,
+        "help": "Placez le point sur la carte si vous le pouvez.",
+        "condition": {"field": "plein_air", "op": "equals", "value": True},
+    },
+    {
+        "id": "salle",
+        "type": "choice",
+        "label": "Salle ou équipement",
+        "required": True,
+        "choices": BAR_PLACES,
+        "condition": {"field": "plein_air", "op": "equals", "value": False},
+    },
+    {"id": "etape_boissons", "type": "page", "label": "Les boissons"},
+    {
+        "id": "info_licence",
+        "type": "info",
+        "label": "Bon à savoir",
+        "help": "Une association peut obtenir cinq autorisations de buvette temporaire par "
+        "an. Seules les boissons des groupes 1 et 3 peuvent y être vendues.",
+    },
+    {
+        "id": "groupe",
+        "type": "choice",
+        "label": "Boissons proposées",
+        "required": True,
+        "choices": BAR_GROUPS,
+    },
+    {
+        "id": "deja_obtenues",
+        "type": "number",
+        "label": "Autorisations déjà obtenues cette année",
+        "integer": True,
+        "min": 0,
+        "max": 4,
+        "required": True,
+    },
+    {
+        "id": "assurance",
+        "type": "file",
+        "label": "Attestation d'assurance de la manifestation",
+        "extensions": ["pdf", "jpg", "png"],
+        "help": "Vous pouvez aussi la déposer à l'accueil de la mairie avant la manifestation.",
+    },
+]
+
+BAR_PROCEDURE = {
+    "kind": "bar",
+    "weight": 6,
+    "service": "vie-associative",
+    "title": "Ouvrir une buvette temporaire",
+    "slug": "buvette-temporaire",
+    "theme": "associations",
+    "processing_days": 14,
+    "summary": "Kermesse, tournoi, concert : l'autorisation de vendre des boissons le temps "
+    "d'une manifestation. Sans réponse sous 10 jours ouvrés, elle est accordée.",
+    "description": (
+        "Une association qui organise une manifestation ouverte au public peut y tenir une "
+        "buvette temporaire, dans la limite de cinq autorisations par an. Seules les boissons "
+        "sans alcool et les boissons fermentées non distillées (bière, vin, cidre) peuvent y "
+        "être vendues.\n\n"
+        "Faites votre demande au moins trois semaines avant la manifestation. Le maire "
+        "répond sous 10 jours ouvrés ; sans réponse dans ce délai, l'autorisation est "
+        "accordée (le silence vaut accord) et vous en êtes informé par e-mail.\n\n"
+        "L'autorisation précise les jours et les horaires d'ouverture : affichez-la près de la "
+        "buvette pendant toute la manifestation."
+    ),
+    "deadline": {
+        "days": 10,
+        "unit": "business",
+        "at_risk_days": 3,
+        "tacit": {"decision": "accept", "state": "accepted"},
+    },
+    # The authorisation is a document the citizen downloads, and is announced by e-mail.
+    "templates": {
+        "autorisation": {
+            "subject": "Autorisation de buvette temporaire n° {{ reference }}",
+            "body": "Le maire de Démoville autorise {{ name }} à ouvrir une buvette temporaire "
+            "pour la manifestation décrite dans la demande {{ reference }}.\n\n"
+            "Observations : {{ comment }}\n\n"
+            "Cette autorisation est à afficher près de la buvette pendant toute la "
+            "manifestation.\n\n{{ organization }}",
+        },
+        "accordee": {
+            "subject": "Votre buvette temporaire est autorisée ({{ reference }})",
+            "body": "Bonjour {{ name }},\n\nVotre demande d'autorisation de buvette temporaire "
+            "est acceptée. Téléchargez l'autorisation depuis le suivi de votre demande :\n"
+            "{{ tracking_url }}\n\n{{ comment }}\n\nLe service Vie associative et salles\n"
+            "{{ organization }}",
+        },
+    },
+    "workflow_actions": {
+        "accept": [
+            {"type": "document", "template": "autorisation"},
+            {"type": "notify", "template": "accordee"},
+        ]
+    },
+}
+DEMOVILLE["procedures"].append(BAR_PROCEDURE)
+
+NOTES["bar"] = [
+    "Vérifié : c'est la 2e autorisation de l'année pour cette association.",
+    "Manifestation déjà connue du service des sports.",
+]
+ASK["bar"] = [
+    "Pouvez-vous nous envoyer l'attestation d'assurance de la manifestation ?",
+    "Merci de préciser les horaires d'ouverture de la buvette.",
+]
+REPLIES["bar"] = [
+    "Voici l'attestation, envoyée par notre assureur ce matin.",
+    "La buvette sera ouverte de 14 h à 22 h les deux jours.",
+]
+ACCEPTED["bar"] = [
+    "Autorisation accordée. Pensez à l'afficher près de la buvette.",
+    "Autorisation accordée pour les jours demandés ; bonne manifestation !",
+]
+REJECTED["bar"] = [
+    "Votre association a déjà obtenu cinq autorisations cette année : le maximum légal.",
+    "Les boissons du groupe 4 et 5 ne peuvent pas être vendues dans une buvette temporaire.",
+]
+
+# --- Deadlines in business days, routing and notification templates --------------------------
+_DEADLINES = {
+    "signaler-un-probleme": {"days": 10, "unit": "business", "at_risk_days": 3},
+    "acte-etat-civil": {"days": 5, "unit": "business", "at_risk_days": 2},
+    "collecte-encombrants": {"days": 10, "unit": "business", "at_risk_days": 3},
+    "reserver-une-salle": {"days": 21, "unit": "calendar", "at_risk_days": 3},
+    "occupation-domaine-public": {"days": 20, "unit": "business", "at_risk_days": 5},
+    "question-a-la-mairie": {"days": 15, "unit": "calendar", "at_risk_days": 3},
+    "annuaire-associations": {"days": 20, "unit": "calendar", "at_risk_days": 3},
+}
+for _procedure in DEMOVILLE["procedures"]:
+    if _procedure["slug"] in _DEADLINES:
+        _procedure["deadline"] = _DEADLINES[_procedure["slug"]]
+
+# The town hall's front desk answers questions, but some go straight to the service concerned.
+_QUESTION_ROUTING = [
+    {
+        "service": "voirie-proprete",
+        "when": {"field": "sujet", "op": "equals", "value": "Voirie, propreté et déchets"},
+    },
+    {
+        "service": "vie-associative",
+        "when": {"field": "sujet", "op": "equals", "value": "Associations, sport et culture"},
+    },
+    {
+        "service": "urbanisme",
+        "when": {"field": "sujet", "op": "equals", "value": "Urbanisme et travaux"},
+    },
+]
+for _procedure in DEMOVILLE["procedures"]:
+    if _procedure["slug"] == "question-a-la-mairie":
+        _procedure["routing"] = _QUESTION_ROUTING
+    if _procedure["slug"] == "acte-etat-civil":
+        _procedure["templates"] = {
+            "acte_envoye": {
+                "subject": "Votre acte d'état civil est prêt ({{ reference }})",
+                "body": "Bonjour {{ name }},\n\nVotre demande {{ reference }} est traitée : "
+                "{{ comment }}\n\nSuivi de votre demande : {{ tracking_url }}\n\n"
+                "Le service de l'état civil\n{{ organization }}",
+            }
+        }
+        _procedure["workflow_actions"] = {"accept": [{"type": "notify", "template": "acte_envoye"}]}

@@ -23,6 +23,7 @@ from guichet.cases.models import Case, Channel
 from guichet.cases.tasks import suppress_dispatch
 from guichet.catalog.actions import publish_procedure
 from guichet.catalog.models import Procedure
+from guichet.catalog.workflow import default_workflow
 from guichet.organization.models import Membership, Organization, Role, Service
 
 from . import data
@@ -190,13 +191,18 @@ def _load_organization(spec, rng, now, citizens, password) -> tuple[Organization
         for item in spec["services"]
     }
     procedures = []
-    for item in spec["procedures"]:
-        item = dict(item)
+    for item in copy.deepcopy(spec["procedures"]):
         kind, weight = item.pop("kind"), item.pop("weight")
+        workflow = default_workflow()
+        for transition in workflow["transitions"]:
+            transition.setdefault("actions", [])
+            transition["actions"] += item.get("workflow_actions", {}).get(transition["code"], [])
+        item.pop("workflow_actions", None)
         procedure = Procedure.objects.create(
             organization=organization,
             service=services[item.pop("service")],
             fields=copy.deepcopy(data.FIELDS[kind]),
+            workflow=workflow,
             **item,
         )
         publish_procedure(procedure=procedure)
@@ -220,7 +226,22 @@ def _load_organization(spec, rng, now, citizens, password) -> tuple[Organization
         for submitted_at, channel in dates:
             procedure, kind, _weight = rng.choices(procedures, weights)[0]
             _make_case(context, procedure, kind, submitted_at, channel)
+        _apply_tacit_decisions(organization, now)
     return organization, len(dates)
+
+
+def _apply_tacit_decisions(organization, now) -> None:
+    """What the worker did over the year: the tacit decision of every case left unanswered
+    past its due date, a few minutes after that date (the sweep runs every five minutes)."""
+    late = (
+        Case.objects.running()
+        .filter(organization=organization, due_at__lt=now - datetime.timedelta(minutes=10))
+        .exclude(version__deadline__tacit=None)
+        .order_by("due_at")
+    )
+    for case in late:
+        at = min(case.due_at + datetime.timedelta(minutes=5), now)
+        actions.apply_tacit_decision(case=case, at=at)
 
 
 # --- When and how a case arrived ------------------------------------------------------------
@@ -360,6 +381,31 @@ def _answers(kind: str, rng: random.Random, person: Person, day: datetime.date, 
         if quality != "Particulier":
             answers["entreprise"] = pick(data.PUBLIC_SPACE_COMPANIES)
         return answers
+    if kind == "bar":
+        start = day + rng.randint(20, 60) * DAY
+        outdoor = rng.random() < 0.5
+        answers = {
+            "nom_association": pick(data.ASSOCIATIONS)[0],
+            "responsable": person.name,
+            "nature": pick(data.BAR_EVENTS),
+            "date_debut": start.isoformat(),
+            "date_fin": (start + rng.randint(0, 2) * DAY).isoformat(),
+            "plein_air": "yes" if outdoor else "no",
+            "groupe": rng.choices(data.BAR_GROUPS, [30, 70])[0],
+            "deja_obtenues": str(rng.randint(0, 3)),
+        }
+        if rng.random() < 0.6:
+            answers["rna"] = f"W{rng.randint(0, 999_999_999):09d}"
+        if outdoor:
+            street, lat, lng = pick(spec["streets"])
+            answers["emplacement"] = {
+                "address": f"{street}, {spec['postal_code']} {spec['town']}",
+                "lat": round(lat, 6),
+                "lng": round(lng, 6),
+            }
+        else:
+            answers["salle"] = pick(data.BAR_PLACES)
+        return answers
     if kind == "question":
         topic, question, _answer = pick(data.QUESTIONS)
         by_phone = rng.random() < 0.25
@@ -462,7 +508,6 @@ def _office_hours(moment: datetime.datetime) -> datetime.datetime:
 def _make_case(context: Context, procedure, kind, submitted_at, channel) -> Case:
     rng = context.rng
     service_agents = context.handlers[procedure.service_id]
-    handler = rng.choice(service_agents)
     person = _contact(context, channel)
     address, latitude, longitude = "", None, None
     if procedure.asks_location:
@@ -483,7 +528,12 @@ def _make_case(context: Context, procedure, kind, submitted_at, channel) -> Case
         longitude=longitude,
         submitted_at=submitted_at,
     )
-    outcome = _outcome(rng, (context.now - submitted_at) / DAY)
+    # The routing rules may have sent the case to another service: its agents handle it.
+    handler = rng.choice(context.handlers.get(case.service_id) or service_agents)
+    age = (context.now - submitted_at) / DAY
+    outcome = _outcome(rng, age)
+    if kind == "bar" and age > 16 and outcome in CLOSED_OUTCOMES and rng.random() < 0.2:
+        outcome = "received"  # left unanswered: silence will mean consent
     steps = _steps(rng, outcome, kind)
     moments = _times(rng, submitted_at, context.now, outcome, procedure.processing_days, len(steps))
     for step, at in zip(steps, moments, strict=True):

@@ -91,12 +91,59 @@ def test_demoville_has_its_services_and_published_procedures(demoville):
     ]
     assert all(s.email and s.phone and s.opening_hours for s in services)
     procedures = demoville.procedures.published()
-    assert procedures.count() >= 6
+    assert procedures.count() >= 8
     assert procedures.get(slug="signaler-un-probleme").asks_location
     for procedure in procedures:
         assert procedure.description and procedure.summary and procedure.processing_days
     used = {field["type"] for p in procedures for field in p.fields}
     assert used == set(FIELD_TYPES)  # the demo shows every field type
+
+
+def test_the_procedures_use_the_engine(demoville):
+    """Steps, conditions, attachments, a map point, business days, a tacit acceptance,
+    routing rules, templates: the demo shows what the engine does."""
+    versions = [p.current_version for p in demoville.procedures.published()]
+
+    def count(predicate):
+        return sum(1 for version in versions if predicate(version))
+
+    def types(version):
+        return [field["type"] for field in version.fields]
+
+    def has_condition(version):
+        return any("condition" in field for field in version.fields)
+
+    assert count(lambda v: types(v).count("page") >= 2) >= 3
+    assert count(has_condition) >= 2
+    assert count(lambda v: "file" in types(v)) >= 2
+    assert count(lambda v: "address" in types(v)) >= 1
+    assert count(lambda v: (v.deadline or {}).get("unit") == "business") >= 3
+    [tacit] = [v for v in versions if (v.deadline or {}).get("tacit")]
+    assert tacit.deadline["tacit"] == {"decision": "accept", "state": "accepted"}
+    assert tacit.deadline["unit"] == "business"
+    assert count(lambda v: v.routing) >= 1
+    assert count(lambda v: v.templates) >= 2
+
+
+def test_routing_and_tacit_decisions_happened_in_the_history(demoville):
+    question = demoville.procedures.get(slug="question-a-la-mairie")
+    routed = Case.objects.filter(procedure=question).exclude(service=question.service)
+    assert routed.exists()
+    for case in routed[:20]:
+        submitted = case.events.get(kind=EventKind.SUBMITTED)
+        assert submitted.payload["routing"] != "default"
+    decided = CaseEvent.objects.filter(
+        kind=EventKind.TACIT_DECISION, case__procedure__slug="buvette-temporaire"
+    )
+    assert decided.exists()
+    for event in decided:
+        assert event.case.state == "accepted" and event.created_at > event.case.due_at
+    # Authorisations granted by an agent come with their document.
+    granted = Case.objects.filter(
+        procedure__slug="buvette-temporaire", events__payload__transition="accept"
+    )
+    assert granted.exists()
+    assert all(case.attachments.filter(generated_from="autorisation") for case in granted)
 
 
 def test_demoville_has_500_cases_in_every_state_category(demoville):
