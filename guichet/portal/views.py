@@ -6,14 +6,17 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import ValidationError
-from django.http import FileResponse, Http404, HttpResponseRedirect
+from django.http import FileResponse, Http404, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.cache import add_never_cache_headers
 from django.utils.datastructures import MultiValueDict
+from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from guichet.accounts.export import personal_data_zip
 from guichet.cases import actions
 from guichet.cases.access import get_case_by_tracking_code, get_draft
 from guichet.cases.models import Case, Channel, Draft, EventKind
@@ -136,6 +139,31 @@ def my_space(request):
     response = render(
         request, "portal/my_space.html", {"cases": cases, "drafts": drafts, "limit": MY_SPACE_LIMIT}
     )
+    add_never_cache_headers(response)
+    return response
+
+
+@require_GET
+@_needs_organization
+def my_data(request):
+    """What the citizen's data holds, and the button to download it."""
+    if not request.user.is_authenticated:
+        return redirect_to_login(request.get_full_path(), reverse("account_login"))
+    response = render(request, "portal/my_data.html")
+    add_never_cache_headers(response)
+    return response
+
+
+@require_POST
+@_needs_organization
+def my_data_download(request):
+    """The citizen's data as a zip (a POST: no link prefetch ever builds one)."""
+    if not request.user.is_authenticated:
+        return redirect_to_login(reverse("portal:my_data"), reverse("account_login"))
+    archive = personal_data_zip(request.user)
+    name = f"mes-donnees-{timezone.localdate():%Y-%m-%d}.zip"
+    response = HttpResponse(archive, content_type="application/zip")
+    response["Content-Disposition"] = content_disposition_header(True, name)
     add_never_cache_headers(response)
     return response
 
