@@ -1,7 +1,7 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
-from . import designer, settings_views, views
+from . import designer, people, settings_views, views
 
 app_name = "backoffice"
 urlpatterns = [
@@ -26,6 +26,8 @@ urlpatterns = [
     # The procedure designer (administrators). An item's id never holds a "-": the fixed
     # segments below that have one cannot be taken for an item.
     path("organisation/", settings_views.organization_settings, name="settings"),
+    path("usagers/", people.people, name="people"),
+    path("usagers/fiche/", people.person, name="person"),
     path("demarches/", designer.procedure_list, name="procedures"),
     path("demarches/nouvelle/", designer.procedure_create, name="procedure_create"),
     path("demarches/importer/", designer.procedure_import, name="procedure_import"),

@@ -85,3 +85,23 @@ def test_an_administrator_brands_the_portal_accessibly(page, administrator, org)
     page.goto("/")
     assert header.evaluate("e => getComputedStyle(e).backgroundColor") == "rgb(107, 45, 92)"
     check_accessibility(page)
+
+
+def test_an_agent_finds_a_persons_requests_accessibly(page, supervisor, case_a, case_b):
+    page.goto("/backoffice/connexion/?next=/backoffice/usagers/")
+    page.get_by_label("Adresse e-mail").fill(supervisor.email)
+    page.get_by_label("Mot de passe").fill(PASSWORD)
+    page.get_by_role("button", name="Se connecter").click()
+    page.wait_for_url("**/backoffice/usagers/")
+    check_accessibility(page)
+    page.get_by_label("Nom, adresse e-mail ou téléphone").fill("al")
+    page.get_by_role("button", name="Chercher").click()
+    page.locator(".errorlist").wait_for()
+    check_accessibility(page)
+    page.get_by_label("Nom, adresse e-mail ou téléphone").fill("alice@example.test")
+    page.get_by_role("button", name="Chercher").click()
+    page.get_by_role("link", name="Alice Martin").click()
+    page.wait_for_url("**/usagers/fiche/**")
+    table = page.get_by_role("table").inner_text()
+    assert case_a.reference in table and case_b.reference in table
+    check_accessibility(page)
