@@ -628,3 +628,36 @@ def link_cases_to_citizen(*, citizen, email: str) -> int:
             payload={"email": email.strip().lower()},
         )
     return len(cases)
+
+
+ERASED_CONTACT_NAME = "Usager ayant supprimé son compte"
+
+
+@domain_action
+def erase_citizen(*, citizen) -> dict:
+    """What happens to a citizen's requests when they delete their account.
+
+    Closed requests keep what the administration must keep (answers, history, decisions) but
+    lose the person's contact details; open ones keep them, so that the service can finish
+    the work and answer, and are only detached from the account. Drafts are deleted. Each
+    request's journal says so. Returns the counts.
+    """
+    counts = {"anonymized": 0, "detached": 0, "drafts": 0}
+    for case in Case.objects.select_for_update().filter(citizen=citizen).order_by("pk"):
+        case.citizen = None
+        fields = ["citizen"]
+        if case.is_closed:
+            case.contact_name, case.contact_email, case.contact_phone = ERASED_CONTACT_NAME, "", ""
+            fields += ["contact_name", "contact_email", "contact_phone"]
+            counts["anonymized"] += 1
+        else:
+            counts["detached"] += 1
+        case.save(update_fields=fields)
+        _record(
+            case,
+            kind=EventKind.ACCOUNT_ERASED,
+            is_public=False,
+            payload={"anonymized": case.is_closed},
+        )
+    counts["drafts"], _deleted = Draft.objects.filter(citizen=citizen).delete()
+    return counts

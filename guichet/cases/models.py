@@ -206,6 +206,7 @@ class EventKind(models.TextChoices):
     TACIT_DECISION = "tacit_decision", _("Décision implicite")
     ROUTED = "routed", _("Orientation")
     ACCOUNT_LINKED = "account_linked", _("Rattachement au compte du demandeur")
+    ACCOUNT_ERASED = "account_erased", _("Compte du demandeur supprimé")
 
 
 class CaseEventQuerySet(models.QuerySet):

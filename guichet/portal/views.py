@@ -4,6 +4,7 @@ import functools
 
 from django.conf import settings
 from django.contrib import messages
+from django.contrib.auth import logout
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import ValidationError
 from django.http import FileResponse, Http404, HttpResponse, HttpResponseRedirect
@@ -16,6 +17,7 @@ from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from guichet.accounts.deletion import DeleteAccountForm, delete_account
 from guichet.accounts.export import personal_data_zip
 from guichet.cases import actions
 from guichet.cases.access import get_case_by_tracking_code, get_draft
@@ -164,6 +166,39 @@ def my_data_download(request):
     name = f"mes-donnees-{timezone.localdate():%Y-%m-%d}.zip"
     response = HttpResponse(archive, content_type="application/zip")
     response["Content-Disposition"] = content_disposition_header(True, name)
+    add_never_cache_headers(response)
+    return response
+
+
+@require_http_methods(["GET", "POST"])
+@_needs_organization
+def delete_my_account(request):
+    """Says what deleting the account does, then does it once the password confirms it."""
+    if not request.user.is_authenticated:
+        return redirect_to_login(request.get_full_path(), reverse("account_login"))
+    user = request.user
+    if user.memberships.exists():
+        # An agent's account carries their work: an administrator removes it.
+        messages.error(request, _("Un compte d'agent se supprime auprès d'un administrateur."))
+        return _see_other(reverse("portal:my_space"))
+    status = 200
+    if request.method == "POST":
+        form = DeleteAccountForm(request.POST, user=user)
+        if form.is_valid():
+            delete_account(user)
+            logout(request)
+            messages.success(request, _("Votre compte est supprimé."))
+            return _see_other(reverse("portal:home"))
+        status = 400
+    else:
+        form = DeleteAccountForm(user=user)
+    open_count = Case.objects.filter(citizen=user).open().count()
+    response = render(
+        request,
+        "portal/delete_account.html",
+        {"form": form, "open_count": open_count},
+        status=status,
+    )
     add_never_cache_headers(response)
     return response
 

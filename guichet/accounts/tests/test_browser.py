@@ -49,5 +49,17 @@ def test_a_citizen_signs_up_verifies_and_finds_their_requests(page, procedure_a)
     with page.expect_download() as download:
         page.get_by_role("button", name="Télécharger mes données").click()
     assert download.value.suggested_filename.startswith("mes-donnees-")
-    page.get_by_role("button", name="Se déconnecter").click()
+
+    page.goto("/mon-espace/")
+    page.get_by_role("link", name="Supprimer mon compte").click()
+    page.wait_for_url("**/supprimer-mon-compte/")
+    check_accessibility(page)
+    page.get_by_label("Votre mot de passe, pour confirmer").fill(PASSWORD)
+    page.get_by_role("button", name="Supprimer mon compte").click()
+    dialog = page.get_by_role("dialog", name="Confirmer")
+    check_accessibility(page)
+    dialog.get_by_role("button", name="Supprimer mon compte").click()
+    page.get_by_text("Votre compte est supprimé.").wait_for()
     page.get_by_role("link", name="Se connecter").wait_for()
+    earlier.refresh_from_db()
+    assert earlier.citizen is None and earlier.contact_email == "zoe@example.test"  # open
