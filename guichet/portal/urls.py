@@ -7,6 +7,7 @@ urlpatterns = [
     path("", views.home, name="home"),
     path("accessibilite/", views.accessibility, name="accessibility"),
     path("mon-espace/", views.my_space, name="my_space"),
+    path("mon-espace/profil/", views.my_profile, name="my_profile"),
     path("mon-espace/mes-donnees/", views.my_data, name="my_data"),
     path("mon-espace/supprimer-mon-compte/", views.delete_my_account, name="delete_account"),
     path("mon-espace/mes-donnees/telecharger/", views.my_data_download, name="my_data_download"),

@@ -10,7 +10,7 @@ from django.core.exceptions import ValidationError
 from django.http import FileResponse, Http404, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.cache import add_never_cache_headers
 from django.utils.datastructures import MultiValueDict
 from django.utils.http import content_disposition_header
@@ -19,6 +19,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from guichet.accounts.deletion import DeleteAccountForm, delete_account
 from guichet.accounts.export import personal_data_zip
+from guichet.accounts.profile import ProfileForm
 from guichet.cases import actions
 from guichet.cases.access import get_case_by_tracking_code, get_draft
 from guichet.cases.models import Case, Channel, Draft, EventKind
@@ -141,6 +142,32 @@ def my_space(request):
     response = render(
         request, "portal/my_space.html", {"cases": cases, "drafts": drafts, "limit": MY_SPACE_LIMIT}
     )
+    add_never_cache_headers(response)
+    return response
+
+
+@require_http_methods(["GET", "POST"])
+@_needs_organization
+def my_profile(request):
+    """The citizen's name, phone and language (the site's, and their e-mails')."""
+    if not request.user.is_authenticated:
+        return redirect_to_login(request.get_full_path(), reverse("account_login"))
+    status = 200
+    if request.method == "POST":
+        form = ProfileForm(request.POST, instance=request.user)
+        if form.is_valid():
+            user = form.save()
+            translation.activate(user.language)
+            messages.success(request, _("Votre profil est enregistré."))
+            response = _see_other(reverse("portal:my_space"))
+            response.set_cookie(
+                settings.LANGUAGE_COOKIE_NAME, user.language, samesite="Lax", httponly=True
+            )
+            return response
+        status = 400
+    else:
+        form = ProfileForm(instance=request.user)
+    response = render(request, "portal/my_profile.html", {"form": form}, status=status)
     add_never_cache_headers(response)
     return response
 

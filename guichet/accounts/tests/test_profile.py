@@ -1,0 +1,37 @@
+import pytest
+
+from guichet.accounts.models import User
+
+pytestmark = pytest.mark.django_db
+
+URL = "/mon-espace/profil/"
+
+
+def test_the_profile_sets_the_name_phone_and_language(client, org, citizen):
+    client.force_login(citizen)
+    assert client.get(URL).status_code == 200
+    response = client.post(
+        URL,
+        {"first_name": "Alice", "last_name": "Martin", "phone": "06 12 34 56 78", "language": "en"},
+    )
+    assert response.status_code == 303 and response.url == "/mon-espace/"
+    citizen.refresh_from_db()
+    assert (citizen.phone, citizen.language) == ("+33612345678", "en")
+    assert response.cookies["django_language"].value == "en"
+    assert 'lang="en"' in client.get("/mon-espace/").content.decode()
+
+
+def test_a_bad_phone_is_refused_and_the_rest_kept(client, org, citizen):
+    client.force_login(citizen)
+    response = client.post(
+        URL, {"first_name": "Alicia", "last_name": "Martin", "phone": "12", "language": "fr"}
+    )
+    assert response.status_code == 400
+    text = response.content.decode()
+    assert "Saisissez un numéro de téléphone valide" in text and 'value="Alicia"' in text
+    assert User.objects.get(pk=citizen.pk).first_name == "Alice"
+    assert client.post(URL, {"language": "xx", "first_name": "A"}).status_code == 400
+
+
+def test_the_profile_needs_an_account(client, org):
+    assert client.get(URL).url.startswith("/compte/login/")
