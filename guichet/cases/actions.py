@@ -661,3 +661,12 @@ def erase_citizen(*, citizen) -> dict:
         )
     counts["drafts"], _deleted = Draft.objects.filter(citizen=citizen).delete()
     return counts
+
+
+@domain_action
+def mark_messages_read(*, case: Case, by_citizen: bool) -> int:
+    """Marks the messages written to the reader as read: the administration's messages when
+    the citizen reads, the citizen's when an agent does. Returns how many were unread."""
+    return Message.objects.filter(
+        case=case, from_citizen=not by_citizen, read_at__isnull=True
+    ).update(read_at=timezone.now())

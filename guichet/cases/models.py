@@ -274,6 +274,8 @@ class Message(models.Model):
     from_citizen = models.BooleanField(_("écrit par le demandeur"))
     body = models.TextField(_("message"))
     created_at = models.DateTimeField(_("envoyé le"), default=timezone.now)
+    # When the other side read it: the citizen opening their tracking page, for now.
+    read_at = models.DateTimeField(_("lu le"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("message")

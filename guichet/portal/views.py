@@ -7,6 +7,7 @@ from django.contrib import messages
 from django.contrib.auth import logout
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import ValidationError
+from django.db.models import Count, Q
 from django.http import FileResponse, Http404, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
@@ -22,7 +23,7 @@ from guichet.accounts.export import personal_data_zip
 from guichet.accounts.profile import ProfileForm
 from guichet.cases import actions
 from guichet.cases.access import get_case_by_tracking_code, get_draft
-from guichet.cases.models import Case, Channel, Draft, EventKind
+from guichet.cases.models import Attachment, Case, Channel, Draft, EventKind
 from guichet.catalog.formschema import clean_page, display_answers, is_answer, item_type
 from guichet.catalog.models import Procedure, Theme
 from guichet.core.ratelimit import client_address, hit
@@ -122,11 +123,19 @@ def my_space(request):
     """A signed-in citizen's requests and drafts in this organization."""
     if not request.user.is_authenticated:
         return redirect_to_login(request.get_full_path(), reverse("account_login"))
+    unread = Count("messages", filter=Q(messages__from_citizen=False, messages__read_at=None))
     cases = list(
         Case.objects.for_organization(request.organization)
         .filter(citizen=request.user)
         .select_related("procedure", "version")
+        .annotate(unread=unread)
         .order_by("-created_at")[:MY_SPACE_LIMIT]
+    )
+    documents = (
+        Attachment.objects.filter(case__in=[case.pk for case in cases])
+        .exclude(generated_from="")
+        .select_related("case")
+        .order_by("-created_at")
     )
     workflows = {}
     for case in cases:
@@ -140,7 +149,15 @@ def my_space(request):
         .order_by("-updated_at")
     )
     response = render(
-        request, "portal/my_space.html", {"cases": cases, "drafts": drafts, "limit": MY_SPACE_LIMIT}
+        request,
+        "portal/my_space.html",
+        {
+            "cases": cases,
+            "drafts": drafts,
+            "documents": documents,
+            "unread": sum(case.unread for case in cases),
+            "limit": MY_SPACE_LIMIT,
+        },
     )
     add_never_cache_headers(response)
     return response
@@ -793,6 +810,8 @@ def track(request, code):
         status = 400
     else:
         form = MessageForm()
+        # Whoever holds the tracking code is the citizen: the service's messages are read.
+        actions.mark_messages_read(case=case, by_citizen=True)
 
     attachments = {}
     for item in case.attachments.all():

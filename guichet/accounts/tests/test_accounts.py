@@ -173,3 +173,22 @@ def test_my_space_needs_an_account(client, org, citizen, other_citizen, procedur
         "no-store" in client.get("/mon-espace/")["Cache-Control"]
         or "max-age=0" in (client.get("/mon-espace/")["Cache-Control"])
     )
+
+
+def test_my_space_counts_unread_messages_and_lists_my_documents(
+    client, org, citizen, procedure_a, agent_a
+):
+    from guichet.cases import actions
+
+    case = submit(procedure_a, citizen=citizen)
+    actions.post_message(case=case, body="Une question ?", from_citizen=False, author=agent_a)
+    actions.post_message(case=case, body="Et une autre.", from_citizen=False, author=agent_a)
+    actions.post_message(case=case, body="Ma réponse.", from_citizen=True, author=citizen)
+    client.force_login(citizen)
+    text = client.get("/mon-espace/").content.decode()
+    assert "Vous avez 2 messages non lus" in text and "2 messages non lus</span>" in text
+    client.get(f"/suivi/{case.tracking_code}/")  # reading the request
+    text = client.get("/mon-espace/").content.decode()
+    assert "non lu" not in text
+    assert case.messages.filter(from_citizen=True, read_at=None).count() == 1  # theirs: unread
+    assert "Mes documents" not in text
