@@ -690,7 +690,12 @@ def procedure_deadline(request, pk):
     procedure = get_procedure_for_admin(request, pk)
     status = 200
     if request.method == "POST":
-        form = DeadlineForm(request.POST, deadline=procedure.deadline, workflow=procedure.workflow)
+        form = DeadlineForm(
+            request.POST,
+            deadline=procedure.deadline,
+            workflow=procedure.workflow,
+            templates=procedure.templates,
+        )
         if form.is_valid():
             try:
                 actions.update_procedure_deadline(
@@ -703,7 +708,9 @@ def procedure_deadline(request, pk):
                 return _see_other("procedure_deadline", procedure.pk)
         status = 400
     else:
-        form = DeadlineForm(deadline=procedure.deadline, workflow=procedure.workflow)
+        form = DeadlineForm(
+            deadline=procedure.deadline, workflow=procedure.workflow, templates=procedure.templates
+        )
     return _render(
         request, "deadline.html", procedure, "procedure_deadline", {"form": form}, status=status
     )

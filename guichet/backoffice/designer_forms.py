@@ -616,9 +616,19 @@ class DeadlineForm(forms.Form):
         help_text=_("Un état de clôture du circuit."),
         required=False,
     )
+    tacit_document = forms.ChoiceField(
+        label=_("Document remis avec la décision implicite"),
+        help_text=_(
+            "Facultatif : un modèle de la démarche, produit et joint à la demande (une "
+            "attestation d'acceptation tacite, par exemple)."
+        ),
+        required=False,
+    )
 
-    def __init__(self, data=None, *, deadline: dict, workflow: dict):
+    def __init__(self, data=None, *, deadline: dict, workflow: dict, templates=None):
         super().__init__(data, auto_id="deadline_%s")
+        keys = sorted(templates) if isinstance(templates, dict) else []
+        self.fields["tacit_document"].choices = [("", _("Aucun"))] + [(key, key) for key in keys]
         try:
             states = Workflow(workflow).states
         except (KeyError, TypeError, AttributeError):
@@ -637,6 +647,7 @@ class DeadlineForm(forms.Form):
             "alsace_moselle": deadline.get("alsace_moselle", False),
             "tacit_decision": tacit.get("decision", ""),
             "tacit_state": tacit.get("state", ""),
+            "tacit_document": tacit.get("document", ""),
         }
 
     def clean(self):
@@ -662,6 +673,8 @@ class DeadlineForm(forms.Form):
                 "decision": cleaned["tacit_decision"],
                 "state": cleaned["tacit_state"],
             }
+            if cleaned.get("tacit_document"):
+                document["tacit"]["document"] = cleaned["tacit_document"]
         return document
 
 

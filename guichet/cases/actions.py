@@ -420,19 +420,16 @@ def apply_tacit_decision(*, case: Case, at: datetime.datetime | None = None) -> 
     case.closed_at = now if target.category == Category.CLOSED else None
     case.updated_at = now
     case.save(update_fields=["state", "category", "closed_at", "updated_at"])
-    _record(
-        case,
-        kind=EventKind.TACIT_DECISION,
-        is_public=True,
-        payload={
-            "decision": rule.tacit.decision,
-            "from": previous,
-            "to": target.code,
-            "due_at": case.due_at.isoformat(),
-            "due_date": deadlines.local_date(case.due_at).isoformat(),
-        },
-        at=now,
-    )
+    payload = {
+        "decision": rule.tacit.decision,
+        "from": previous,
+        "to": target.code,
+        "due_at": case.due_at.isoformat(),
+        "due_date": deadlines.local_date(case.due_at).isoformat(),
+    }
+    if rule.tacit.document:
+        payload["document"] = _produce_document(case, rule.tacit.document, now=now)
+    _record(case, kind=EventKind.TACIT_DECISION, is_public=True, payload=payload, at=now)
     return case
 
 

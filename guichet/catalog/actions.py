@@ -368,7 +368,7 @@ def update_procedure_workflow(*, procedure: Procedure, workflow: dict, actor=Non
             )
         ) from None
     # The deadline's tacit decision names a closed state of this workflow.
-    errors = deadline_errors(procedure.deadline, workflow=workflow)
+    errors = deadline_errors(procedure.deadline, workflow=workflow, templates=procedure.templates)
     if errors:
         raise ValidationError(errors)
     procedure.workflow = copy.deepcopy(workflow)
@@ -380,7 +380,7 @@ def update_procedure_workflow(*, procedure: Procedure, workflow: dict, actor=Non
 def update_procedure_deadline(*, procedure: Procedure, deadline: dict, actor=None) -> Procedure:
     """Replaces the draft's deadline ({} for none) once deadline_errors finds nothing wrong."""
     procedure = _locked_draft(procedure)
-    errors = deadline_errors(deadline, workflow=procedure.workflow)
+    errors = deadline_errors(deadline, workflow=procedure.workflow, templates=procedure.templates)
     if errors:
         raise ValidationError(errors)
     procedure.deadline = copy.deepcopy(deadline or {})
@@ -433,6 +433,15 @@ def update_procedure_templates(*, procedure: Procedure, templates: dict, actor=N
             for code, template in _notified_templates(procedure.workflow)
             if template not in templates
         ]
+        tacit = (procedure.deadline or {}).get("tacit") or {}
+        if isinstance(tacit, dict) and tacit.get("document") and tacit["document"] not in templates:
+            errors.append(
+                _(
+                    "Le modèle « %(template)s » sert au document de la décision implicite : "
+                    "retirez-le d'abord du délai."
+                )
+                % {"template": tacit["document"]}
+            )
     if errors:
         raise ValidationError(errors)
     procedure.templates = copy.deepcopy(templates)

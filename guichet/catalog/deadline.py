@@ -3,7 +3,10 @@
 The `deadline` document of a procedure (docs/procedures.md):
 
     {"days": 15, "unit": "business", "alsace_moselle": false, "at_risk_days": 3,
-     "tacit": {"decision": "accept", "state": "accepted"}}
+     "tacit": {"decision": "accept", "state": "accepted", "document": "attestation"}}
+
+`tacit.document`, optional, names a template of `templates`: the document the citizen gets
+with the tacit decision (the attestation that silence meant consent, for instance).
 
 An empty document means "no deadline of its own" (cases then fall back on the procedure's
 `processing_days`, in calendar days). The arithmetic lives in guichet/lib/business_days.py,
@@ -33,6 +36,7 @@ class Tacit:
 
     decision: str
     state: str
+    document: str = ""
 
 
 @dataclass(frozen=True)
@@ -54,7 +58,13 @@ class DeadlineRule:
             unit=document.get("unit") or BUSINESS,
             alsace_moselle=bool(document.get("alsace_moselle", False)),
             at_risk_days=int(document.get("at_risk_days", DEFAULT_AT_RISK_DAYS)),
-            tacit=Tacit(decision=tacit["decision"], state=tacit["state"]) if tacit else None,
+            tacit=Tacit(
+                decision=tacit["decision"],
+                state=tacit["state"],
+                document=tacit.get("document") or "",
+            )
+            if tacit
+            else None,
         )
 
 
@@ -62,10 +72,13 @@ def _is_int(value) -> bool:
     return isinstance(value, int) and not isinstance(value, bool)
 
 
-def deadline_errors(document, workflow: dict | None = None) -> list[str]:
+def deadline_errors(
+    document, workflow: dict | None = None, templates: dict | None = None
+) -> list[str]:
     """What is wrong with a deadline document (an empty list when it is valid).
 
-    With `workflow` (a workflow document), the tacit decision's state is checked against it.
+    With `workflow` (a workflow document), the tacit decision's state is checked against it;
+    with `templates`, the template of its document.
     """
     if document in (None, {}):
         return []
@@ -90,14 +103,24 @@ def deadline_errors(document, workflow: dict | None = None) -> list[str]:
         errors.append(_("Le seuil d'alerte du délai doit être un nombre de jours positif."))
     tacit = document.get("tacit")
     if tacit is not None:
-        errors.extend(_tacit_errors(tacit, workflow))
+        errors.extend(_tacit_errors(tacit, workflow, templates))
     return errors
 
 
-def _tacit_errors(tacit, workflow: dict | None) -> list[str]:
+def _tacit_errors(tacit, workflow: dict | None, templates: dict | None = None) -> list[str]:
     if not isinstance(tacit, dict):
         return [_("La décision implicite du délai est illisible.")]
     errors = []
+    for key in sorted(set(tacit) - {"decision", "state", "document"}, key=str):
+        errors.append(_("La décision implicite a un réglage inconnu : %(key)s.") % {"key": key})
+    document = tacit.get("document")
+    if document is not None and (not isinstance(document, str) or not document):
+        errors.append(_("Le document de la décision implicite doit nommer un modèle."))
+    elif document and isinstance(templates, dict) and document not in templates:
+        errors.append(
+            _("La décision implicite produit un document d'un modèle inconnu : %(template)s.")
+            % {"template": document}
+        )
     if tacit.get("decision") not in DECISIONS:
         errors.append(
             _(

@@ -34,7 +34,9 @@ def validate_procedure_draft(procedure) -> None:
         errors["workflow"] = error.messages
     except (KeyError, TypeError, AttributeError):
         errors["workflow"] = [_("Le circuit de traitement est illisible.")]
-    deadline = deadline_errors(procedure.deadline, workflow=procedure.workflow)
+    deadline = deadline_errors(
+        procedure.deadline, workflow=procedure.workflow, templates=procedure.templates
+    )
     if deadline:
         errors["deadline"] = deadline
     routing = routing_errors(

@@ -1462,10 +1462,20 @@ BAR_PROCEDURE = {
         "days": 10,
         "unit": "business",
         "at_risk_days": 3,
-        "tacit": {"decision": "accept", "state": "accepted"},
+        "tacit": {"decision": "accept", "state": "accepted", "document": "attestation"},
     },
-    # The authorisation is a document the citizen downloads, and is announced by e-mail.
+    # The authorisation is a document the citizen downloads, and is announced by e-mail; a
+    # tacit one comes with its attestation.
     "templates": {
+        "attestation": {
+            "subject": "Attestation d'autorisation tacite de buvette temporaire n° {{ reference }}",
+            "body": "La demande d'autorisation de buvette temporaire {{ reference }}, déposée "
+            "par {{ name }}, n'a pas reçu de réponse avant le {{ due_date }}.\n\n"
+            "Pour cette démarche, le silence de l'administration vaut accord : "
+            "l'autorisation est accordée pour les jours et le lieu indiqués dans la demande.\n\n"
+            "Cette attestation est à afficher près de la buvette pendant toute la "
+            "manifestation.\n\n{{ organization }}",
+        },
         "autorisation": {
             "subject": "Autorisation de buvette temporaire n° {{ reference }}",
             "body": "Le maire de Démoville autorise {{ name }} à ouvrir une buvette temporaire "

@@ -637,6 +637,25 @@ def test_the_deadline_form(admin_client, draft):
     assert draft.deadline == {}
 
 
+def test_the_tacit_decision_can_come_with_a_document(admin_client, draft):
+    draft.templates = {"attestation": {"subject": "Attestation", "body": "Acceptée."}}
+    draft.save()
+    address = url("procedure_deadline", draft.pk)
+    fields = {"days": "10", "unit": "business", "at_risk_days": "3"}
+    fields |= {"tacit_decision": "accept", "tacit_state": "accepted"}
+    assert 'value="attestation"' in admin_client.get(address).text  # offered by name
+    response = admin_client.post(address, {**fields, "tacit_document": "missing"})
+    assert response.status_code == 400  # not one of the templates
+    response = admin_client.post(address, {**fields, "tacit_document": "attestation"})
+    assert response.status_code == 303
+    draft.refresh_from_db()
+    assert draft.deadline["tacit"] == {
+        "decision": "accept",
+        "state": "accepted",
+        "document": "attestation",
+    }
+
+
 def test_routing_rules_are_checked(admin_client, draft, service_b):
     address = url("procedure_routing", draft.pk)
     rules = [{"service": "nowhere"}]

@@ -156,3 +156,67 @@ def test_the_citizen_and_the_agents_see_the_decision(make_procedure, run_worker,
     client.force_login(agent_a)
     text = client.get(f"/backoffice/demandes/{case.reference}/").text
     assert "le silence vaut accord : Nouvelle → Acceptée." in text
+
+
+def test_the_tacit_decision_comes_with_its_attestation(org, service_a, run_worker, client):
+    procedure = published(
+        Procedure.objects.create(
+            organization=org,
+            service=service_a,
+            title="Ouvrir une buvette temporaire",
+            slug="buvette",
+            fields=ROAD_FIELDS[:2],
+            deadline={
+                "days": 10,
+                "tacit": {"decision": "accept", "state": "accepted", "document": "attestation"},
+            },
+            templates={
+                "attestation": {
+                    "subject": "Attestation d'acceptation tacite ({{ reference }})",
+                    "body": "Faute de réponse avant le {{ due_date }}, la demande de {{ name }} "
+                    "est acceptée.",
+                }
+            },
+        )
+    )
+    case = file(procedure, submitted_at=long_ago())
+    run_worker()
+    case.refresh_from_db()
+    [document] = case.attachments.all()
+    assert document.generated_from == "attestation"
+    with document.file.open("rb") as stored:
+        text = stored.read().decode()
+    assert f"<h1>Attestation d&#x27;acceptation tacite ({case.reference})</h1>" in text
+    assert "la demande de Alice Martin est acceptée" in text
+    event = case.events.get(kind=EventKind.TACIT_DECISION)
+    assert event.payload["document"]["status"] == "produced"
+    assert event.payload["document"]["attachment"] == document.pk
+    page = client.get(f"/suivi/{case.tracking_code}/").content.decode()
+    assert "Vos documents" in page and document.original_name in page
+
+
+def test_the_tacit_document_must_name_a_template(org, service_a):
+    from django.core.exceptions import ValidationError
+
+    from guichet.catalog.actions import publish_procedure, update_procedure_templates
+
+    procedure = Procedure.objects.create(
+        organization=org,
+        service=service_a,
+        title="Essai",
+        slug="essai",
+        fields=ROAD_FIELDS[:2],
+        deadline={
+            "days": 10,
+            "tacit": {"decision": "accept", "state": "accepted", "document": "x"},
+        },
+    )
+    with pytest.raises(ValidationError) as error:
+        publish_procedure(procedure=procedure)
+    assert "d'un modèle inconnu : x" in "\n".join(error.value.message_dict["deadline"])
+    procedure.templates = {"x": {"subject": "Attestation", "body": "Acceptée."}}
+    procedure.save()
+    publish_procedure(procedure=procedure)
+    with pytest.raises(ValidationError) as error:
+        update_procedure_templates(procedure=procedure, templates={})
+    assert "sert au document de la décision implicite" in error.value.messages[0]

@@ -119,7 +119,11 @@ def test_the_procedures_use_the_engine(demoville):
     assert count(lambda v: "address" in types(v)) >= 1
     assert count(lambda v: (v.deadline or {}).get("unit") == "business") >= 3
     [tacit] = [v for v in versions if (v.deadline or {}).get("tacit")]
-    assert tacit.deadline["tacit"] == {"decision": "accept", "state": "accepted"}
+    assert tacit.deadline["tacit"] == {
+        "decision": "accept",
+        "state": "accepted",
+        "document": "attestation",
+    }
     assert tacit.deadline["unit"] == "business"
     assert count(lambda v: v.routing) >= 1
     assert count(lambda v: v.templates) >= 2
@@ -138,6 +142,7 @@ def test_routing_and_tacit_decisions_happened_in_the_history(demoville):
     assert decided.exists()
     for event in decided:
         assert event.case.state == "accepted" and event.created_at > event.case.due_at
+        assert event.case.attachments.filter(generated_from="attestation").exists()
     # Authorisations granted by an agent come with their document.
     granted = Case.objects.filter(
         procedure__slug="buvette-temporaire", events__payload__transition="accept"
