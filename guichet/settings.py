@@ -69,6 +69,8 @@ INSTALLED_APPS = [
     # After Guichet's apps, so that Guichet's templates override allauth's.
     "allauth",
     "allauth.account",
+    "allauth.socialaccount",
+    "allauth.socialaccount.providers.openid_connect",
 ]
 
 MIDDLEWARE = [
@@ -192,6 +194,33 @@ ACCOUNT_LOGIN_ON_EMAIL_CONFIRMATION = True
 ACCOUNT_LOGOUT_ON_GET = False
 ACCOUNT_PREVENT_ENUMERATION = True
 ACCOUNT_EMAIL_SUBJECT_PREFIX = ""
+# Login with an OpenID Connect provider: FranceConnect or the collectivité's own identity
+# provider (docs/configuration.md). None without GUICHET_OIDC_SERVER_URL.
+SOCIALACCOUNT_ADAPTER = "guichet.accounts.adapter.SocialAccountAdapter"
+SOCIALACCOUNT_AUTO_SIGNUP = True
+SOCIALACCOUNT_EMAIL_VERIFICATION = "none"  # the provider vouches for the address it gives
+SOCIALACCOUNT_STORE_TOKENS = False
+SOCIALACCOUNT_PROVIDERS = {"openid_connect": {"OAUTH_PKCE_ENABLED": True, "APPS": []}}
+if os.environ.get("GUICHET_OIDC_SERVER_URL"):
+    SOCIALACCOUNT_PROVIDERS["openid_connect"]["APPS"].append(
+        {
+            "provider_id": os.environ.get("GUICHET_OIDC_ID", "oidc"),
+            "name": os.environ.get("GUICHET_OIDC_NAME", "FranceConnect"),
+            "client_id": os.environ.get("GUICHET_OIDC_CLIENT_ID", ""),
+            "secret": os.environ.get("GUICHET_OIDC_CLIENT_SECRET", ""),
+            "settings": {
+                "server_url": os.environ["GUICHET_OIDC_SERVER_URL"],
+                "scope": os.environ.get(
+                    "GUICHET_OIDC_SCOPES", "openid given_name family_name email birthdate"
+                ).split(),
+                "auth_params": (
+                    {"acr_values": os.environ["GUICHET_OIDC_ACR_VALUES"]}
+                    if os.environ.get("GUICHET_OIDC_ACR_VALUES")
+                    else {}
+                ),
+            },
+        }
+    )
 # Failed logins and reset requests are limited per address and per client (allauth's
 # syntax: "count/period" with s, m, h or d), in the cache.
 ACCOUNT_RATE_LIMITS = {

@@ -2,6 +2,7 @@
 retried, never lost), and people land where they work after logging in."""
 
 from allauth.account.adapter import DefaultAccountAdapter
+from allauth.socialaccount.adapter import DefaultSocialAccountAdapter
 from django.db import transaction
 from django.urls import reverse
 
@@ -29,3 +30,21 @@ class AccountAdapter(DefaultAccountAdapter):
         if organization is not None and user.memberships.filter(organization=organization).exists():
             return reverse("backoffice:inbox")
         return reverse("portal:my_space")
+
+
+class SocialAccountAdapter(DefaultSocialAccountAdapter):
+    """The identity an OpenID Connect provider gives (FranceConnect's pivot identity) is the
+    provider's: the names it sends are copied on every login and cannot be edited here."""
+
+    def populate_user(self, request, sociallogin, data):
+        user = super().populate_user(request, sociallogin, data)
+        user.first_name = data.get("first_name") or user.first_name
+        user.last_name = data.get("last_name") or user.last_name
+        return user
+
+
+def provider_locked_fields(user) -> set[str]:
+    """The profile fields of `user` that an identity provider owns."""
+    if user.is_authenticated and user.socialaccount_set.exists():
+        return {"first_name", "last_name"}
+    return set()

@@ -6,6 +6,7 @@ from django.utils.translation import gettext_lazy as _
 
 from guichet.lib.phone import normalize_phone
 
+from .adapter import provider_locked_fields
 from .models import User
 
 
@@ -22,6 +23,10 @@ class ProfileForm(forms.ModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, auto_id="profile_%s", **kwargs)
+        # Names that came from an identity provider (FranceConnect) are the provider's.
+        for name in provider_locked_fields(self.instance):
+            self.fields[name].disabled = True
+            self.fields[name].help_text = _("Transmis par votre fournisseur d'identité.")
 
     def clean_phone(self):
         phone = self.cleaned_data["phone"].strip()

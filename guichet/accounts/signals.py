@@ -1,6 +1,7 @@
 """What happens when allauth reports a step of an account's life."""
 
-from allauth.account.signals import email_confirmed
+from allauth.account.models import EmailAddress
+from allauth.account.signals import email_confirmed, user_signed_up
 from django.dispatch import receiver
 
 from guichet.cases.actions import link_cases_to_citizen
@@ -11,3 +12,13 @@ def link_earlier_cases(request, email_address, **kwargs):
     """The cases filed without an account under an address join the account that proved
     the address is theirs, and only then."""
     link_cases_to_citizen(citizen=email_address.user, email=email_address.email)
+
+
+@receiver(user_signed_up)
+def link_cases_of_a_provider_account(request, user, sociallogin=None, **kwargs):
+    """An account opened through an identity provider comes with addresses the provider
+    verified: the earlier cases filed under them join it at once."""
+    if sociallogin is None:
+        return  # a local sign-up: the cases wait for the address to be confirmed
+    for address in EmailAddress.objects.filter(user=user, verified=True):
+        link_cases_to_citizen(citizen=user, email=address.email)

@@ -5,9 +5,21 @@ from urllib.parse import urlsplit
 from django.conf import settings
 
 
+def _identity_providers() -> list[str]:
+    """The origins of the OpenID Connect providers: the login form posts to Guichet, which
+    redirects to them, and browsers hold such redirects to `form-action`."""
+    origins = []
+    apps = settings.SOCIALACCOUNT_PROVIDERS.get("openid_connect", {}).get("APPS", [])
+    for app in apps:
+        url = urlsplit(app.get("settings", {}).get("server_url", ""))
+        if url.scheme in ("http", "https") and url.netloc:
+            origins.append(f"{url.scheme}://{url.netloc}")
+    return origins
+
+
 def content_security_policy() -> str:
-    """No inline script, no third-party origin but the map tiles: a strict policy that the
-    templates keep to."""
+    """No inline script, no third-party origin but the map tiles and the identity
+    providers: a strict policy that the templates keep to."""
     images = ["'self'", "data:"]
     tiles = urlsplit(settings.GUICHET_MAP_TILES_URL.replace("{s}", "a"))
     if tiles.scheme in ("http", "https") and tiles.netloc:
@@ -21,7 +33,7 @@ def content_security_policy() -> str:
             "script-src 'self'",
             "object-src 'none'",
             "base-uri 'self'",
-            "form-action 'self'",
+            "form-action " + " ".join(["'self'", *_identity_providers()]),
             "frame-ancestors 'none'",
         ]
     )
@@ -32,11 +44,12 @@ class SecurityHeadersMiddleware:
 
     def __init__(self, get_response):
         self.get_response = get_response
-        self.policy = content_security_policy()
 
     def __call__(self, request):
         response = self.get_response(request)
-        response.headers.setdefault("Content-Security-Policy", self.policy)
+        # Built per response (a few string operations): settings changed at run time (tests)
+        # are followed.
+        response.headers.setdefault("Content-Security-Policy", content_security_policy())
         response.headers.setdefault(
             "Permissions-Policy", "camera=(), microphone=(), geolocation=(self)"
         )

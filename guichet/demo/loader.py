@@ -240,8 +240,10 @@ def _apply_tacit_decisions(organization, now) -> None:
         .order_by("due_at")
     )
     for case in late:
-        at = min(case.due_at + datetime.timedelta(minutes=5), now)
-        actions.apply_tacit_decision(case=case, at=at)
+        # After the case's last event: the history never shows work on a decided case.
+        last = case.events.order_by("-created_at").values_list("created_at", flat=True).first()
+        at = max(case.due_at + datetime.timedelta(minutes=5), last + datetime.timedelta(minutes=1))
+        actions.apply_tacit_decision(case=case, at=min(at, now))
 
 
 # --- When and how a case arrived ------------------------------------------------------------

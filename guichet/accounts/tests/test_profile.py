@@ -35,3 +35,18 @@ def test_a_bad_phone_is_refused_and_the_rest_kept(client, org, citizen):
 
 def test_the_profile_needs_an_account(client, org):
     assert client.get(URL).url.startswith("/compte/login/")
+
+
+def test_names_from_an_identity_provider_are_locked(client, org, citizen):
+    from allauth.socialaccount.models import SocialAccount
+
+    SocialAccount.objects.create(user=citizen, provider="franceconnect", uid="abc")
+    client.force_login(citizen)
+    page = client.get(URL).content.decode()
+    assert "Transmis par votre fournisseur d" in page and "disabled" in page
+    response = client.post(
+        URL, {"first_name": "Mallory", "last_name": "X", "phone": "", "language": "fr"}
+    )
+    assert response.status_code == 303
+    citizen.refresh_from_db()
+    assert (citizen.first_name, citizen.last_name) == ("Alice", "Martin")

@@ -142,6 +142,8 @@ def test_routing_and_tacit_decisions_happened_in_the_history(demoville):
     assert decided.exists()
     for event in decided:
         assert event.case.state == "accepted" and event.created_at > event.case.due_at
+        # Nothing happens to a case after its decision.
+        assert not event.case.events.filter(created_at__gt=event.created_at).exists()
         assert event.case.attachments.filter(generated_from="attestation").exists()
     # Authorisations granted by an agent come with their document.
     granted = Case.objects.filter(
