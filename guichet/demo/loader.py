@@ -31,6 +31,8 @@ from . import data
 PASSWORD = "demo-guichet"
 SEED = 2026
 DAY = datetime.timedelta(days=1)
+# How soon after a due date the worker applies a tacit decision (its sweep runs every 5 min).
+TACIT_SWEEP = datetime.timedelta(minutes=5)
 
 # Channel -> weight. Agents file the requests that arrive by phone, at the counter or by mail.
 CHANNELS = {
@@ -242,7 +244,7 @@ def _apply_tacit_decisions(organization, now) -> None:
     for case in late:
         # After the case's last event: the history never shows work on a decided case.
         last = case.events.order_by("-created_at").values_list("created_at", flat=True).first()
-        at = max(case.due_at + datetime.timedelta(minutes=5), last + datetime.timedelta(minutes=1))
+        at = max(case.due_at + TACIT_SWEEP, last + datetime.timedelta(minutes=1))
         actions.apply_tacit_decision(case=case, at=min(at, now))
 
 
@@ -538,9 +540,29 @@ def _make_case(context: Context, procedure, kind, submitted_at, channel) -> Case
         outcome = "received"  # left unanswered: silence will mean consent
     steps = _steps(rng, outcome, kind)
     moments = _times(rng, submitted_at, context.now, outcome, procedure.processing_days, len(steps))
+    tacit = bool((procedure.current_version.deadline or {}).get("tacit"))
+    running_since = submitted_at  # when the clock last started running
     for step, at in zip(steps, moments, strict=True):
+        if tacit and _decided_by_silence(case, at, running_since):
+            break  # the worker decided first: nobody acted on the case after that
         _apply(context, case, kind, step, at, handler, person)
+        if step == "resume":
+            running_since = at
     return case
+
+
+def _decided_by_silence(case: Case, at: datetime.datetime, running_since) -> bool:
+    """Whether the worker applied the case's tacit decision before `at`, and if so applies it
+    as it did: its sweep decides a running case minutes after its due date (or after the
+    clock resumed past it), so no agent could still take, ask or accept the case later.
+    Paused cases are left alone; the due date is read again, resuming a case moves it."""
+    case.refresh_from_db(fields=["due_at"])
+    if case.due_at is None:
+        return False
+    decided_at = max(case.due_at, running_since) + TACIT_SWEEP
+    if at <= decided_at:
+        return False
+    return actions.apply_tacit_decision(case=case, at=decided_at) is not None
 
 
 def _apply(context, case, kind, step, at, handler, person) -> None:

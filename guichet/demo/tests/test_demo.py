@@ -1,4 +1,4 @@
-"""`guichet demo`: loaded once for the module (about 5 s), rolled back at the end."""
+"""`guichet demo`: loaded once for the module (about 20 s), rolled back at the end."""
 
 import io
 
@@ -151,6 +151,30 @@ def test_routing_and_tacit_decisions_happened_in_the_history(demoville):
     )
     assert granted.exists()
     assert all(case.attachments.filter(generated_from="autorisation") for case in granted)
+
+
+def test_silence_decides_when_the_deadline_passes_and_nobody_acts_later(demoville):
+    """The worker applies a tacit decision minutes after the due date, or after the clock
+    resumed past it: while the clock runs, nothing happens to a temporary bar's request
+    later than that — no agent takes, asks, accepts or rejects it once silence has."""
+    sweep = timezone.timedelta(minutes=5)
+    cases = (
+        Case.objects.filter(procedure__slug="buvette-temporaire")
+        .select_related("version")
+        .prefetch_related("events")
+    )
+    assert cases.exists()
+    for case in cases:
+        workflow = case.version.get_workflow()
+        running_since, paused = case.created_at, False
+        for event in case.events.all():
+            if not paused and event.kind != EventKind.TACIT_DECISION:
+                assert event.created_at <= max(case.due_at, running_since) + sweep, case.reference
+            if event.kind == EventKind.TRANSITIONED:
+                waiting = workflow.state(event.payload["to"]).category == Category.WAITING
+                if paused and not waiting:
+                    running_since = event.created_at
+                paused = waiting
 
 
 def test_demoville_has_500_cases_in_every_state_category(demoville):
