@@ -271,15 +271,20 @@ def _produce_document(case, key: str, *, now, comment: str = "") -> dict:
         return {"template": key, "status": "failed", "reason": "render_error"}
     name = f"{case.reference}-{key}.html"
     content = text.encode()
-    attachment = Attachment.objects.create(
-        case=case,
-        file=ContentFile(content, name=name),
-        original_name=name,
-        content_type="text/html",
-        size=len(content),
-        generated_from=key,
-        created_at=now,
-    )
+    try:
+        with transaction.atomic():  # a savepoint: the transition survives a failed write
+            attachment = Attachment.objects.create(
+                case=case,
+                file=ContentFile(content, name=name),
+                original_name=name,
+                content_type="text/html",
+                size=len(content),
+                generated_from=key,
+                created_at=now,
+            )
+    except OSError as error:  # the storage refused the file (a full disk, say)
+        logger.error("Case %s: document %r not stored: %s", case.pk, key, error)
+        return {"template": key, "status": "failed", "reason": "storage_error"}
     return {"template": key, "status": "produced", "attachment": attachment.pk, "name": name}
 
 

@@ -294,7 +294,9 @@ def attachment_path(instance, filename):
 
 
 class Attachment(models.Model):
-    """A file attached to a case: a form answer, or a message's enclosure."""
+    """A file attached to a case: a form answer, a message's enclosure, or a document a
+    workflow's `document` action produced (`generated_from`). The citizen who holds the
+    tracking code sees them all: nothing attached to a case is internal."""
 
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="attachments")
     message = models.ForeignKey(

@@ -7,14 +7,22 @@ dates), signed with the organization's secret:
 
     X-Guichet-Signature: sha256=<hex HMAC-SHA256 of the body with Organization.webhook_secret>
 
-A 2xx answer delivers it; anything else is retried with the e-mails' growing delay, and given
-up after GUICHET_WEBHOOK_MAX_ATTEMPTS. No database lock is held during the call: the row is
-leased (its next attempt pushed past the timeout), then the outcome recorded.
+A 2xx answer delivers it; anything else (a redirection included: it is never followed) is
+retried with the e-mails' growing delay, and given up after GUICHET_WEBHOOK_MAX_ATTEMPTS. No
+database lock is held during the call: the row is leased (its next attempt pushed past the
+timeout), then the outcome recorded.
+
+Unless GUICHET_WEBHOOK_ALLOW_PRIVATE_NETWORKS, an address on a private, loopback, link-local,
+multicast or reserved network is refused twice: when its name is resolved, and again on the
+address actually connected to (a name may resolve differently the second time). Calls go out
+directly, never through an HTTP proxy of the environment, so the address checked is the one
+called.
 """
 
 import datetime
 import hashlib
 import hmac
+import http.client
 import ipaddress
 import json
 import logging
@@ -83,21 +91,92 @@ def signature(secret: str, body: bytes) -> str:
     return "sha256=" + hmac.new(secret.encode(), body, hashlib.sha256).hexdigest()
 
 
+_NAT64 = ipaddress.IPv6Network("64:ff9b::/96")
+
+
+def _refuse_private(host: str, address: str) -> None:
+    ip = ipaddress.ip_address(address)
+    addresses = [ip]
+    if isinstance(ip, ipaddress.IPv6Address):
+        # IPv6 addresses that carry an IPv4 one, which may be private.
+        if ip in _NAT64:
+            addresses.append(ipaddress.IPv4Address(int(ip) & 0xFFFFFFFF))
+        addresses += [embedded for embedded in (ip.ipv4_mapped, ip.sixtofour) if embedded]
+    if any(not each.is_global or each.is_multicast for each in addresses):
+        raise Refused(f"{host} is on a private or reserved network ({address})")
+
+
 def check_destination(url: str) -> None:
     """Refuses what is not http(s), and hosts on private networks unless allowed."""
     parts = urlsplit(url)
+    try:
+        port = parts.port
+    except ValueError:
+        raise Refused(f"not a valid port: {url}") from None
     if parts.scheme not in ("http", "https") or not parts.hostname:
         raise Refused(f"not an http(s) address: {url}")
     if settings.GUICHET_WEBHOOK_ALLOW_PRIVATE_NETWORKS:
         return
+    default_port = 443 if parts.scheme == "https" else 80
     try:
-        infos = socket.getaddrinfo(parts.hostname, parts.port or 443, proto=socket.IPPROTO_TCP)
+        infos = socket.getaddrinfo(parts.hostname, port or default_port, proto=socket.IPPROTO_TCP)
     except socket.gaierror as error:
         raise OSError(f"cannot resolve {parts.hostname}: {error}") from error
     for info in infos:
-        address = ipaddress.ip_address(info[4][0])
-        if not address.is_global or address.is_multicast:
-            raise Refused(f"{parts.hostname} is on a private or reserved network ({address})")
+        _refuse_private(parts.hostname, info[4][0])
+
+
+def _connect_to_public_address(address, *args, **kwargs):
+    """socket.create_connection, refusing a peer on a private network: the check on the
+    address really connected to, whatever the name resolved to the first time."""
+    sock = socket.create_connection(address, *args, **kwargs)
+    try:
+        _refuse_private(address[0], sock.getpeername()[0])
+    except Refused:
+        sock.close()
+        raise
+    return sock
+
+
+class _GuardedHTTPConnection(http.client.HTTPConnection):
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if not settings.GUICHET_WEBHOOK_ALLOW_PRIVATE_NETWORKS:
+            self._create_connection = _connect_to_public_address
+
+
+class _GuardedHTTPSConnection(http.client.HTTPSConnection):
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if not settings.GUICHET_WEBHOOK_ALLOW_PRIVATE_NETWORKS:
+            self._create_connection = _connect_to_public_address
+
+
+class _GuardedHTTPHandler(urllib.request.HTTPHandler):
+    def http_open(self, req):
+        return self.do_open(_GuardedHTTPConnection, req)
+
+
+class _GuardedHTTPSHandler(urllib.request.HTTPSHandler):
+    def https_open(self, req):
+        return self.do_open(_GuardedHTTPSConnection, req, context=self._context)
+
+
+class _NoRedirect(urllib.request.HTTPRedirectHandler):
+    """A redirection is an answer like any other that is not 2xx: following it would let a
+    public receiver send the call (as a GET) to an address that was never checked."""
+
+    def redirect_request(self, req, fp, code, msg, headers, newurl):
+        return None
+
+
+def _opener():
+    return urllib.request.build_opener(
+        urllib.request.ProxyHandler({}),  # direct: the address checked is the one called
+        _NoRedirect,
+        _GuardedHTTPHandler,
+        _GuardedHTTPSHandler,
+    )
 
 
 def _lease(delivery_id: int):
@@ -105,7 +184,8 @@ def _lease(delivery_id: int):
     timeout = settings.GUICHET_WEBHOOK_TIMEOUT
     with transaction.atomic():
         delivery = (
-            WebhookDelivery.objects.select_for_update()
+            # Locks the delivery only, not its event, case and organization.
+            WebhookDelivery.objects.select_for_update(of=("self",))
             .select_related("event__case__organization")
             .filter(pk=delivery_id)
             .first()
@@ -113,6 +193,11 @@ def _lease(delivery_id: int):
         if delivery is None or delivery.delivered_at or delivery.abandoned_at:
             return None
         if delivery.next_attempt_at > timezone.now():
+            return None
+        if delivery.attempts >= settings.GUICHET_WEBHOOK_MAX_ATTEMPTS:
+            # A call that ended without a recorded outcome (a crash of the worker).
+            delivery.abandoned_at = timezone.now()
+            delivery.save(update_fields=["abandoned_at"])
             return None
         delivery.attempts += 1
         delivery.next_attempt_at = timezone.now() + datetime.timedelta(seconds=timeout * 2 + 5)
@@ -142,13 +227,15 @@ def deliver(delivery_id: int) -> bool:
                 "X-Guichet-Signature": signature(secret, body),
             },
         )
-        with urllib.request.urlopen(request, timeout=settings.GUICHET_WEBHOOK_TIMEOUT) as answer:
+        with _opener().open(request, timeout=settings.GUICHET_WEBHOOK_TIMEOUT) as answer:
             status = answer.status
     except Refused as refusal:
         error, final = f"Refused: {refusal}", True
     except urllib.error.HTTPError as answer:
         status, error = answer.code, f"HTTP {answer.code}"
-    except (OSError, ValueError) as failure:  # network errors, timeouts, bad addresses
+        answer.close()
+    # Network errors, timeouts, bad addresses, answers that are not HTTP.
+    except (OSError, ValueError, http.client.HTTPException) as failure:
         error = f"{type(failure).__name__}: {failure}"
     delivered = status is not None and 200 <= status < 300
     now = timezone.now()
@@ -178,7 +265,11 @@ def send_webhook(delivery_id: int) -> bool:
 
 @task()
 def send_pending_webhooks() -> int:
-    """Retries the webhooks whose next attempt is due."""
-    return sum(
-        deliver(pk) for pk in WebhookDelivery.objects.due().values_list("pk", flat=True)[:200]
-    )
+    """Retries the webhooks whose next attempt is due; returns how many were delivered."""
+    delivered = 0
+    for pk in list(WebhookDelivery.objects.due().values_list("pk", flat=True)[:200]):
+        try:
+            delivered += deliver(pk)
+        except Exception:  # one faulty delivery must not hold back the others
+            logger.exception("Webhook %s could not be attempted", pk)
+    return delivered

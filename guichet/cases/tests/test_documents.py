@@ -2,12 +2,15 @@
 attached to the case, downloadable by the citizen."""
 
 import pytest
+from django.urls import reverse
+from django.utils import formats, timezone
 
 from guichet.cases import actions
 from guichet.cases.models import Attachment
 from guichet.catalog.models import Procedure, ProcedureVersion
 from guichet.catalog.workflow import default_workflow
 from guichet.conftest import ROAD_FIELDS, published
+from guichet.organization.models import Organization
 
 pytestmark = pytest.mark.django_db
 
@@ -37,7 +40,7 @@ def procedure(org, service_a):
     )
 
 
-def accepted(procedure, agent, comment="Travaux <b>prévus</b> jeudi."):
+def accepted(procedure, agent, comment="Travaux <b>prévus</b> jeudi.<script>alert(2)</script>"):
     case = actions.submit_case(
         procedure=procedure,
         data={"kind": "Éclairage", "description": "Lampadaire éteint."},
@@ -49,7 +52,8 @@ def accepted(procedure, agent, comment="Travaux <b>prévus</b> jeudi."):
     return actions.transition_case(case=case, transition="accept", actor=agent, comment=comment)
 
 
-def test_accepting_produces_the_decision_document(procedure, agent_a, client):
+def test_accepting_produces_the_decision_document(org, procedure, agent_a, client):
+    Organization.objects.filter(pk=org.pk).update(address="1 place de la Mairie\n12345 Démoville")
     case = accepted(procedure, agent_a)
     [document] = case.attachments.all()
     assert document.generated_from == "decision" and document.content_type == "text/html"
@@ -58,10 +62,12 @@ def test_accepting_produces_the_decision_document(procedure, agent_a, client):
         text = stored.read().decode()
     assert f"<title>Décision sur votre demande {case.reference}</title>" in text
     assert "Votre demande « Signaler un problème sur la voirie » est acceptée." in text
-    assert "Ville de Démoville" in text
+    assert "Ville de Démoville" in text and "1 place de la Mairie<br>12345 Démoville" in text
+    today = formats.date_format(timezone.localdate(), "DATE_FORMAT")
+    assert f"Le {today}" in text and f"Demande {case.reference}" in text
     # The citizen's and the agent's words are escaped, never markup.
     assert "<script>" not in text and "Zoé &lt;script&gt;alert(1)&lt;/script&gt;" in text
-    assert "Motif : Travaux &lt;b&gt;prévus&lt;/b&gt; jeudi." in text
+    assert "Motif : Travaux &lt;b&gt;prévus&lt;/b&gt; jeudi.&lt;script&gt;alert(2)" in text
     event = case.events.get(kind="transitioned", payload__transition="accept")
     [record] = [a for a in event.payload["actions"] if a["type"] == "document"]
     assert record == {
@@ -81,6 +87,22 @@ def test_accepting_produces_the_decision_document(procedure, agent_a, client):
     assert b"".join(response.streaming_content).decode() == text
 
 
+def test_agents_find_the_document_among_the_attachments(procedure, agent_a, client):
+    case = accepted(procedure, agent_a)
+    document = case.attachments.get()
+    client.force_login(agent_a)
+    url = reverse("backoffice:case_attachment", args=[case.reference, document.pk])
+    page = client.get(reverse("backoffice:case", args=[case.reference])).content.decode()
+    assert url in page and document.original_name in page
+    assert "document produit (modèle « decision »)" in page
+    response = client.get(url)
+    assert response.status_code == 200 and response["Content-Type"].startswith("text/html")
+    # HTML of ours, with the citizen's words in it: downloaded, never run on our origin.
+    assert response["Content-Disposition"].startswith("attachment;")
+    assert b"<h1>" in b"".join(response.streaming_content)
+    response.close()
+
+
 def test_a_template_that_fails_is_recorded_and_the_case_moves_on(procedure, agent_a):
     # A version frozen before publication checked its templates may hold a broken one.
     ProcedureVersion.objects.filter(pk=procedure.current_version_id).update(
@@ -98,6 +120,30 @@ def test_a_template_that_fails_is_recorded_and_the_case_moves_on(procedure, agen
         "status": "failed",
         "reason": "render_error",
     }
+
+
+def test_a_template_gone_from_the_version_is_recorded_and_the_case_moves_on(procedure, agent_a):
+    ProcedureVersion.objects.filter(pk=procedure.current_version_id).update(templates={})
+    procedure.refresh_from_db()
+    case = accepted(procedure, agent_a)
+    assert case.state == "accepted" and not case.attachments.exists()
+    event = case.events.get(kind="transitioned", payload__transition="accept")
+    [record] = [a for a in event.payload["actions"] if a["type"] == "document"]
+    assert record["status"] == "failed" and record["reason"] == "unknown_template"
+
+
+def test_a_document_the_storage_refuses_is_recorded_and_the_case_moves_on(
+    org, procedure, agent_a, settings
+):
+    # A file where the organization's folder should be: the storage cannot write there.
+    folder = settings.MEDIA_ROOT / "cases"
+    folder.mkdir(parents=True)
+    (folder / str(org.pk)).write_text("in the way")
+    case = accepted(procedure, agent_a)
+    assert case.state == "accepted" and not case.attachments.exists()
+    event = case.events.get(kind="transitioned", payload__transition="accept")
+    [record] = [a for a in event.payload["actions"] if a["type"] == "document"]
+    assert record["status"] == "failed" and record["reason"] == "storage_error"
 
 
 def test_publication_refuses_a_document_of_an_unknown_template(org, service_a):

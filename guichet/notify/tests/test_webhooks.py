@@ -17,13 +17,20 @@ from guichet.catalog.models import Procedure
 from guichet.catalog.workflow import default_workflow
 from guichet.conftest import ROAD_FIELDS, published
 from guichet.notify.models import WebhookDelivery
-from guichet.notify.webhooks import deliver, send_pending_webhooks
+from guichet.notify.webhooks import (
+    Refused,
+    _opener,
+    check_destination,
+    deliver,
+    send_pending_webhooks,
+)
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
 
 class Receiver:
-    """A real HTTP server that records what it is sent and answers the statuses queued."""
+    """A real HTTP server that records what it is sent and answers what is queued: a status,
+    or a function that writes the whole answer itself."""
 
     def __init__(self):
         self.calls = []
@@ -33,9 +40,19 @@ class Receiver:
         class Handler(BaseHTTPRequestHandler):
             def do_POST(self):  # noqa: N802 (http.server's name)
                 body = self.rfile.read(int(self.headers["Content-Length"]))
-                receiver.calls.append({"headers": dict(self.headers), "body": body})
-                status = receiver.statuses.get() if not receiver.statuses.empty() else 200
-                self.send_response(status)
+                receiver.calls.append(
+                    {"path": self.path, "headers": dict(self.headers), "body": body}
+                )
+                answer = receiver.statuses.get() if not receiver.statuses.empty() else 200
+                if callable(answer):
+                    answer(self)
+                    return
+                self.send_response(answer)
+                self.end_headers()
+
+            def do_GET(self):  # noqa: N802 (http.server's name): a followed redirection
+                receiver.calls.append({"path": self.path, "headers": dict(self.headers)})
+                self.send_response(200)
                 self.end_headers()
 
             def log_message(self, *args):
@@ -185,3 +202,77 @@ def test_each_organization_signs_with_its_own_secret(org, other_org):
     assert org.webhook_secret and other_org.webhook_secret
     assert org.webhook_secret != other_org.webhook_secret
     assert len(org.webhook_secret) >= 40
+
+
+def test_a_redirection_is_not_followed(org, service_a, agent_a, receiver, run_worker):
+    def redirect(handler):
+        handler.send_response(302)
+        handler.send_header("Location", receiver.url + "/elsewhere")
+        handler.end_headers()
+
+    receiver.statuses.put(redirect)
+    received_case(procedure_calling(org, service_a, receiver.url), agent_a)
+    run_worker()
+    delivery = WebhookDelivery.objects.get()
+    # Followed, the call would go (as a GET) to an address nobody checked.
+    assert [call["path"] for call in receiver.calls] == ["/hooks/guichet"]
+    assert (delivery.attempts, delivery.last_status, delivery.last_error) == (1, 302, "HTTP 302")
+    assert delivery.delivered_at is None and delivery.abandoned_at is None
+
+
+def test_an_answer_that_is_not_http_is_retried_and_spares_the_others(
+    org, service_a, agent_a, receiver, run_worker
+):
+    def garbage(handler):
+        handler.wfile.write(b"this is not HTTP\r\n\r\n")
+        handler.close_connection = True
+
+    receiver.statuses.put(garbage)
+    receiver.statuses.put(garbage)
+    procedure = procedure_calling(org, service_a, receiver.url)
+    received_case(procedure, agent_a)
+    received_case(procedure, agent_a)
+    run_worker()
+    first, second = WebhookDelivery.objects.order_by("pk")
+    for delivery in (first, second):
+        assert delivery.attempts == 1 and delivery.delivered_at is None
+        assert delivery.last_status is None and "BadStatusLine" in delivery.last_error
+    WebhookDelivery.objects.update(next_attempt_at=timezone.now())
+    assert send_pending_webhooks.call() == 2
+    assert len(receiver.calls) == 4
+
+
+def test_the_connection_itself_refuses_a_private_peer(receiver, settings):
+    # Whatever a name resolved to when it was checked, the address connected to is checked
+    # again (a name may resolve to a public address, then to a private one).
+    settings.GUICHET_WEBHOOK_ALLOW_PRIVATE_NETWORKS = False
+    with pytest.raises(Refused, match="private or reserved network"):
+        _opener().open(receiver.url, data=b"{}", timeout=5)
+    assert receiver.calls == []
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "http://10.1.2.3/hook",
+        "http://169.254.169.254/latest/meta-data/",  # a cloud's metadata service
+        "http://[::1]:8000/hook",
+        "http://[::ffff:192.168.1.1]/hook",  # IPv4-mapped
+        "http://[64:ff9b::a00:1]/hook",  # NAT64 of 10.0.0.1
+        "http://[2002:a00:1::1]/hook",  # 6to4 of 10.0.0.1
+        "http://224.0.0.1/hook",
+        "http://0.0.0.0/hook",
+        "ftp://example.test/hook",
+        "http://example.test:99999/hook",
+    ],
+)
+def test_addresses_that_must_not_be_called_are_refused(url, settings):
+    settings.GUICHET_WEBHOOK_ALLOW_PRIVATE_NETWORKS = False
+    with pytest.raises(Refused):
+        check_destination(url)
+
+
+def test_public_addresses_are_allowed(settings):
+    settings.GUICHET_WEBHOOK_ALLOW_PRIVATE_NETWORKS = False
+    check_destination("https://9.9.9.9/hook")
+    check_destination("https://[2620:fe::fe]/hook")
