@@ -178,7 +178,12 @@ def make_user(email, **extra):
 
 
 def make_member(email, organization, role, services, **extra):
+    """An agent: their professional address is verified, as the administrator who created the
+    account vouches for it (allauth lets no one log in with an unverified address)."""
+    from allauth.account.models import EmailAddress
+
     user = make_user(email, **extra)
+    EmailAddress.objects.create(user=user, email=user.email, verified=True, primary=True)
     membership = Membership.objects.create(user=user, organization=organization, role=role)
     membership.services.set(services)
     return user

@@ -70,6 +70,7 @@ INSTALLED_APPS = [
     "allauth",
     "allauth.account",
     "allauth.socialaccount",
+    "allauth.mfa",
     "allauth.socialaccount.providers.openid_connect",
 ]
 
@@ -149,6 +150,8 @@ GUICHET_PERIODIC_TASKS = [
     # Silence vaut accord / rejet: cases whose deadline has passed get their tacit decision.
     ("guichet.cases.tasks.apply_tacit_decisions", 300),
     ("guichet.cases.tasks.purge_old_drafts", 3600),
+    # Retention: deleted accounts' requests lose their contact details once closed.
+    ("guichet.cases.tasks.erase_contacts_of_closed_cases", 3600),
 ]
 # Webhooks of the workflows: refused towards private networks unless allowed (SSRF), given
 # up after this many attempts, each waiting this many seconds at most.
@@ -184,6 +187,7 @@ AUTHENTICATION_BACKENDS = [
 ACCOUNT_ADAPTER = "guichet.accounts.adapter.AccountAdapter"
 ACCOUNT_USER_MODEL_USERNAME_FIELD = None
 ACCOUNT_LOGIN_METHODS = {"email"}
+ACCOUNT_FORMS = {"login": "guichet.accounts.forms.LoginForm"}
 ACCOUNT_SIGNUP_FIELDS = ["email*", "password1*", "password2*"]
 ACCOUNT_EMAIL_VERIFICATION = "mandatory"
 ACCOUNT_UNIQUE_EMAIL = True
@@ -221,6 +225,10 @@ if os.environ.get("GUICHET_OIDC_SERVER_URL"):
             },
         }
     )
+# Second factor (allauth.mfa): codes of an authenticator app, and recovery codes for when the
+# phone is lost. Organizations may require it of their agents (Organization.agents_mfa_required).
+MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
+MFA_TOTP_ISSUER = os.environ.get("GUICHET_MFA_ISSUER", "Guichet")
 # Failed logins and reset requests are limited per address and per client (allauth's
 # syntax: "count/period" with s, m, h or d), in the cache.
 ACCOUNT_RATE_LIMITS = {
@@ -320,8 +328,10 @@ CACHES = {
 }
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
-# Agents' sessions expire after this many seconds of inactivity (renewed on each request).
+# Sessions expire after this many seconds of inactivity (renewed on each request); agents'
+# sooner, from their first page of the back office on.
 SESSION_COOKIE_AGE = envint("SESSION_COOKIE_AGE", 8 * 3600)
+GUICHET_AGENT_SESSION_IDLE = envint("GUICHET_AGENT_SESSION_IDLE", 2 * 3600)
 SESSION_SAVE_EVERY_REQUEST = True
 
 # --- Security -------------------------------------------------------------------------------

@@ -3,6 +3,7 @@ from django.contrib import admin
 from django.urls import include, path
 from django.views.static import serve
 
+from guichet.accounts import oidc
 from guichet.core.views import healthz, theme_css
 
 urlpatterns = [
@@ -11,6 +12,12 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("django-admin/", admin.site.urls),
     path("backoffice/", include("guichet.backoffice.urls")),
+    # allauth's OpenID Connect callback, keeping the ID token for the logout at the provider.
+    path(
+        "compte/oidc/<str:provider_id>/login/callback/",
+        oidc.callback,
+        name="openid_connect_callback",
+    ),
     path("compte/", include("allauth.urls")),
     path("", include("guichet.portal.urls")),
 ]

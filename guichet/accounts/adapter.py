@@ -8,6 +8,8 @@ from django.urls import reverse
 
 from guichet.notify.models import OutgoingEmail
 
+from .oidc import provider_logout_url, refresh_identity
+
 
 class AccountAdapter(DefaultAccountAdapter):
     def send_mail(self, template_prefix, email, context):
@@ -31,16 +33,26 @@ class AccountAdapter(DefaultAccountAdapter):
             return reverse("backoffice:inbox")
         return reverse("portal:my_space")
 
+    def get_logout_redirect_url(self, request):
+        """After a login with an identity provider, logging out goes through the provider
+        (FranceConnect requires it), which sends the citizen back to the portal."""
+        return provider_logout_url(request) or super().get_logout_redirect_url(request)
+
 
 class SocialAccountAdapter(DefaultSocialAccountAdapter):
     """The identity an OpenID Connect provider gives (FranceConnect's pivot identity) is the
-    provider's: the names it sends are copied on every login and cannot be edited here."""
+    provider's: the names it sends are copied at sign-up and again at every login, and cannot
+    be edited here."""
 
     def populate_user(self, request, sociallogin, data):
         user = super().populate_user(request, sociallogin, data)
         user.first_name = data.get("first_name") or user.first_name
         user.last_name = data.get("last_name") or user.last_name
         return user
+
+    def pre_social_login(self, request, sociallogin):
+        if sociallogin.is_existing:
+            refresh_identity(sociallogin)
 
 
 def provider_locked_fields(user) -> set[str]:

@@ -7,4 +7,4 @@ class AccountsConfig(AppConfig):
     verbose_name = _("Comptes")
 
     def ready(self):
-        from . import signals  # noqa: F401  (connects the receivers)
+        from . import mfa, signals  # noqa: F401  (connects the receivers)

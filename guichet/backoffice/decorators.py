@@ -3,10 +3,12 @@ procedure designer to its administrators only."""
 
 import functools
 
+from django.conf import settings
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
 
+from guichet.accounts.mfa import second_factor_gate
 from guichet.organization.access import get_membership
 from guichet.organization.models import Role
 
@@ -17,6 +19,8 @@ def agent_required(view=None, *, hide_from_outsiders=False):
     Anonymous visitors go to the login page (and come back). Signed-in people without a
     membership (citizens, agents of another organization) get a 403, or a 404 with
     `hide_from_outsiders` for the pages of one case: "missing" and "forbidden" then look alike.
+    Where the organization requires a second factor, a session without one is sent to confirm
+    a code (or to set up an app) first.
     """
     if view is None:
         return functools.partial(agent_required, hide_from_outsiders=hide_from_outsiders)
@@ -31,6 +35,11 @@ def agent_required(view=None, *, hide_from_outsiders=False):
                 raise Http404
             raise PermissionDenied
         request.membership = membership
+        # Agents' sessions end after a shorter inactivity than citizens' (settings).
+        request.session.set_expiry(settings.GUICHET_AGENT_SESSION_IDLE)
+        gate = second_factor_gate(request)
+        if gate is not None:
+            return gate
         return view(request, *args, **kwargs)
 
     return wrapper

@@ -3,7 +3,6 @@
 from django import forms
 from django.conf import settings
 from django.contrib.auth import get_user_model
-from django.contrib.auth.forms import AuthenticationForm
 from django.core.exceptions import ValidationError
 from django.db.models import F, Q
 from django.template.defaultfilters import filesizeformat
@@ -18,29 +17,6 @@ from guichet.organization.access import visible_services
 from guichet.organization.models import Membership, Role, Service
 
 User = get_user_model()
-
-
-class LoginForm(AuthenticationForm):
-    """Django's login form, with the e-mail address as the login."""
-
-    username = forms.EmailField(
-        label=_("Adresse e-mail"),
-        widget=forms.EmailInput(attrs={"autocomplete": "username", "autofocus": True}),
-    )
-    error_messages = {
-        "invalid_login": _(
-            "Adresse e-mail ou mot de passe incorrect. Vérifiez votre saisie et réessayez."
-        ),
-        "inactive": _("Ce compte est désactivé."),
-    }
-
-    def __init__(self, request=None, *args, **kwargs):
-        super().__init__(request, *args, **kwargs)
-        self.fields["password"].label = _("Mot de passe")
-
-    def clean_username(self):
-        # Addresses are stored in lower case (accounts.UserManager).
-        return self.cleaned_data["username"].lower()
 
 
 def agents_of(membership):

@@ -115,6 +115,14 @@ def journal(case: Case, events: list[CaseEvent], messages: list[Message]) -> lis
                 "actor": actor or _("Le système"),
                 "service": services.get(payload.get("to"), payload.get("to")),
             }
+        elif event.kind == EventKind.RECORDS_MERGED:
+            before = payload.get("before", {})
+            old = before.get("contact_email") or before.get("contact_phone") or "?"
+            text = _("%(actor)s a rattaché la demande à la fiche %(new)s (auparavant %(old)s).") % {
+                "actor": actor or _("Le système"),
+                "new": (payload.get("into") or {}).get("value", "?"),
+                "old": old,
+            }
         else:
             text = event.get_kind_display()
         entries.append(JournalEntry(event=event, text=text, body=body))

@@ -1,15 +1,25 @@
 """The citizen record for agents: every request of one person that the agent may see, across
 procedures and channels, and a search for people by name, e-mail address or phone."""
 
-from django import forms
-from django.db.models import Count, Max, Q
-from django.shortcuts import render
-from django.utils.translation import gettext_lazy as _
-from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_safe
+from urllib.parse import urlencode
 
+from django import forms
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Count, Max, Q
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_POST, require_safe
+
+from guichet.cases.actions import merge_citizen_records
 from guichet.cases.models import Case
 from guichet.catalog.models import ProcedureVersion
+from guichet.lib.phone import normalize_phone
+from guichet.organization.models import Role
 
 from .decorators import agent_required
 
@@ -84,20 +94,50 @@ def people(request):
     )
 
 
-@never_cache
-@agent_required(hide_from_outsiders=True)
-@require_safe
-def person(request):
-    """One person's requests that this agent may see (by e-mail address, or by phone)."""
-    email = request.GET.get("email", "").strip()[:254]
-    phone = request.GET.get("phone", "").strip()[:32]
-    visible = Case.objects.visible_to(request.membership)
+class MergeForm(forms.Form):
+    other = forms.CharField(
+        label=_("Adresse e-mail ou téléphone de l'autre fiche"),
+        max_length=254,
+        help_text=_(
+            "Ses demandes prendront les coordonnées de cette fiche-ci, et son compte usager "
+            "s'il en a un. Chaque demande garde la trace de l'opération."
+        ),
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, auto_id="merge_%s", **kwargs)
+
+    def clean_other(self):
+        value = self.cleaned_data["other"].strip()
+        if "@" in value:
+            return ("email", value.lower())
+        phone = normalize_phone(value)
+        if phone is None:
+            raise forms.ValidationError(
+                _("Saisissez une adresse e-mail ou un numéro de téléphone.")
+            )
+        return ("phone", phone)
+
+
+def _record_key(request) -> tuple[str, str] | None:
+    data = request.POST if request.method == "POST" else request.GET
+    email = data.get("email", "").strip()[:254]
+    phone = data.get("phone", "").strip()[:32]
     if email:
-        cases = visible.filter(Q(contact_email__iexact=email) | Q(citizen__email__iexact=email))
-    elif phone:
-        cases = visible.filter(contact_phone=phone)
-    else:
+        return ("email", email)
+    if phone:
+        return ("phone", phone)
+    return None
+
+
+def _render_person(request, key, *, merge_form=None, status=None):
+    visible = Case.objects.visible_to(request.membership)
+    if key is None:
         cases = visible.none()
+    elif key[0] == "email":
+        cases = visible.filter(Q(contact_email__iexact=key[1]) | Q(citizen__email__iexact=key[1]))
+    else:
+        cases = visible.filter(contact_phone=key[1])
     cases = list(
         cases.select_related("procedure", "service", "assignee")
         .annotate(message_count=Count("messages"))
@@ -111,13 +151,14 @@ def person(request):
     phones = sorted({case.contact_phone for case in cases if case.contact_phone})
     emails = sorted({case.contact_email.lower() for case in cases if case.contact_email})
     channels = sorted({case.get_channel_display() for case in cases})
+    is_admin = request.membership.role == Role.ADMINISTRATOR
     return render(
         request,
         "backoffice/person.html",
         {
             "cases": cases,
-            "email": email,
-            "phone": phone,
+            "email": key[1] if key and key[0] == "email" else "",
+            "phone": key[1] if key and key[0] == "phone" else "",
             "names": names,
             "phones": phones,
             "emails": emails,
@@ -125,6 +166,50 @@ def person(request):
             "has_account": any(case.citizen_id for case in cases),
             "limit": CASES_LIMIT,
             "nav": "people",
+            "merge_form": (merge_form or MergeForm()) if is_admin and cases else None,
         },
-        status=200 if cases else 404,
+        status=status or (200 if cases else 404),
     )
+
+
+@never_cache
+@agent_required(hide_from_outsiders=True)
+@require_safe
+def person(request):
+    """One person's requests that this agent may see (by e-mail address, or by phone)."""
+    return _render_person(request, _record_key(request))
+
+
+@never_cache
+@agent_required(hide_from_outsiders=True)
+@require_POST
+def person_merge(request):
+    """An administrator merges another record of the same person into this one."""
+    if request.membership.role != Role.ADMINISTRATOR:
+        raise PermissionDenied
+    key = _record_key(request)
+    if key is None:
+        raise Http404
+    form = MergeForm(request.POST)
+    if form.is_valid():
+        try:
+            moved = merge_citizen_records(
+                organization=request.organization,
+                source=form.cleaned_data["other"],
+                target=key,
+                actor=request.user,
+            )
+        except ValidationError as error:
+            form.add_error("other", error)
+        else:
+            messages.success(
+                request,
+                ngettext(
+                    "%(count)d demande rattachée à cette fiche.",
+                    "%(count)d demandes rattachées à cette fiche.",
+                    moved,
+                )
+                % {"count": moved},
+            )
+            return redirect(f"{reverse('backoffice:person')}?{urlencode({key[0]: key[1]})}")
+    return _render_person(request, key, merge_form=form, status=400)

@@ -28,6 +28,7 @@ urlpatterns = [
     path("organisation/", settings_views.organization_settings, name="settings"),
     path("usagers/", people.people, name="people"),
     path("usagers/fiche/", people.person, name="person"),
+    path("usagers/fiche/fusionner/", people.person_merge, name="person_merge"),
     path("demarches/", designer.procedure_list, name="procedures"),
     path("demarches/nouvelle/", designer.procedure_create, name="procedure_create"),
     path("demarches/importer/", designer.procedure_import, name="procedure_import"),

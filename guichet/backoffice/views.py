@@ -4,16 +4,14 @@ Each view checks access first (agent_required, then get_case_for_agent for one c
 a form, calls a domain action, and redirects; no view writes a case row itself.
 """
 
-import hashlib
 from collections import defaultdict
 
+from allauth.account import views as allauth_views
 from django.contrib import messages
-from django.contrib.auth import views as auth_views
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
-from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST, require_safe
@@ -23,13 +21,11 @@ from guichet.cases.access import get_case_for_agent
 from guichet.cases.models import Case
 from guichet.catalog.formschema import display_answers
 from guichet.catalog.models import ProcedureVersion
-from guichet.core.ratelimit import client_address, hit, is_limited
 
 from .decorators import agent_required
 from .forms import (
     AssignForm,
     InboxFilterForm,
-    LoginForm,
     MessageForm,
     NoteForm,
     TransitionForm,
@@ -40,45 +36,14 @@ from .journal import journal
 # Tab counts stop there ("999+"): a count over millions of cases would cost a full scan.
 INBOX_COUNT_LIMIT = 999
 INBOX_PAGE_SIZE = 50
-# Failed logins allowed per client address and e-mail address, and the window they count in.
-LOGIN_ATTEMPTS = 10
-LOGIN_WINDOW = 15 * 60
 
 
-class LoginView(auth_views.LoginView):
-    """Django's login, by e-mail address, with failed attempts rate-limited."""
+class LoginView(allauth_views.LoginView):
+    """allauth's login in the back office's layout: the same rate limits on failures as the
+    portal's, then the second factor (allauth.mfa) for the accounts that have one. Agents
+    land in their inbox (guichet.accounts.adapter)."""
 
     template_name = "backoffice/login.html"
-    authentication_form = LoginForm
-
-    def get_default_redirect_url(self):
-        return reverse("backoffice:inbox")
-
-    def _limit_key(self) -> str:
-        # Hashed: an address typed by anyone is not a safe cache key (spaces, length).
-        email = self.request.POST.get("username", "").strip().lower()
-        digest = hashlib.sha256(email.encode()).hexdigest()[:32]
-        return f"backoffice-login:{client_address(self.request)}:{digest}"
-
-    def post(self, request, *args, **kwargs):
-        # Checked before the password is tried: once blocked, a right guess gets in no more
-        # than a wrong one.
-        if is_limited(self._limit_key(), limit=LOGIN_ATTEMPTS):
-            return self.rate_limited()
-        return super().post(request, *args, **kwargs)
-
-    def form_invalid(self, form):
-        if not hit(self._limit_key(), limit=LOGIN_ATTEMPTS, window=LOGIN_WINDOW):
-            return self.rate_limited()
-        return super().form_invalid(form)
-
-    def rate_limited(self):
-        form = self.get_form_class()(
-            self.request, initial={"username": self.request.POST.get("username", "")[:254]}
-        )
-        context = self.get_context_data(form=form)
-        context["rate_limited"] = True
-        return self.render_to_response(context, status=429)
 
 
 login = LoginView.as_view()

@@ -16,6 +16,7 @@ from django.core.files.base import ContentFile
 from django.core.serializers.json import DjangoJSONEncoder
 from django.core.validators import validate_email
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
@@ -23,8 +24,9 @@ from guichet.catalog.formschema import clean_answers, validate_upload
 from guichet.catalog.models import Procedure
 from guichet.catalog.routing import decide_route
 from guichet.catalog.workflow import Category
+from guichet.lib.phone import normalize_phone, phone_pattern
 from guichet.organization.access import get_membership
-from guichet.organization.models import Service
+from guichet.organization.models import Role, Service
 
 from . import deadlines
 from .access import can_handle
@@ -632,7 +634,82 @@ def link_cases_to_citizen(*, citizen, email: str) -> int:
     return len(cases)
 
 
+def _record_key(key: tuple[str, str]) -> tuple[str, str]:
+    kind, value = key[0], key[1].strip()
+    if kind == "email":
+        return (kind, value.lower())
+    return (kind, normalize_phone(value) or value)
+
+
+def _record_cases(organization, key: tuple[str, str]):
+    kind, value = key
+    cases = Case.objects.filter(organization=organization)
+    if kind == "email":
+        return cases.filter(contact_email__iexact=value)
+    # Numbers may be stored as typed (06 12 34 56 78) or in E.164 (+33612345678).
+    return cases.filter(Q(contact_phone=value) | Q(contact_phone__regex=phone_pattern(value)))
+
+
+@domain_action
+def merge_citizen_records(*, organization, source: tuple[str, str], target: tuple[str, str], actor):
+    """Merges two records of one person in the back office (the same person wrote from two
+    addresses, or once by phone): the cases of `source` take the contact details (and the
+    account, if any) of `target`. A record is ("email", address) or ("phone", number).
+
+    Administrators only (PermissionDenied otherwise). ValidationError when a record is
+    empty, when both are the same, or when each has its own citizen account (two accounts
+    are never joined by an agent). Each moved case's journal keeps the old details.
+    Returns the number of cases moved.
+    """
+    membership = get_membership(actor, organization)
+    if membership is None or membership.role != Role.ADMINISTRATOR:
+        raise PermissionDenied(_("Seuls les administrateurs fusionnent des fiches."))
+    source, target = _record_key(source), _record_key(target)
+    if source == target:
+        raise ValidationError(_("Choisissez une autre fiche que celle-ci."))
+    moving = list(_record_cases(organization, source).select_for_update().order_by("pk"))
+    staying = list(_record_cases(organization, target).order_by("-created_at"))
+    if not moving or not staying:
+        raise ValidationError(_("Aucune demande ne correspond à cette fiche."))
+    accounts = {case.citizen_id for case in staying if case.citizen_id}
+    other_accounts = {case.citizen_id for case in moving if case.citizen_id} - accounts
+    if other_accounts or len(accounts) > 1:
+        raise ValidationError(
+            _(
+                "Ces fiches appartiennent à deux comptes usager différents : seul l'usager peut "
+                "regrouper ses demandes, en changeant l'adresse de son compte."
+            )
+        )
+    reference = staying[0]
+    citizen_id = next(iter(accounts), None)
+    for case in moving:
+        before = {
+            "contact_name": case.contact_name,
+            "contact_email": case.contact_email,
+            "contact_phone": case.contact_phone,
+        }
+        case.contact_name = reference.contact_name or case.contact_name
+        case.contact_email = reference.contact_email or case.contact_email
+        case.contact_phone = reference.contact_phone or case.contact_phone
+        if citizen_id and not case.citizen_id:
+            case.citizen_id = citizen_id
+        case.save(update_fields=["contact_name", "contact_email", "contact_phone", "citizen"])
+        _record(
+            case,
+            kind=EventKind.RECORDS_MERGED,
+            actor=actor,
+            is_public=False,
+            payload={"before": before, "into": {"kind": target[0], "value": target[1]}},
+        )
+    return len(moving)
+
+
 ERASED_CONTACT_NAME = "Usager ayant supprimé son compte"
+
+
+def _erase_contact(case) -> list[str]:
+    case.contact_name, case.contact_email, case.contact_phone = ERASED_CONTACT_NAME, "", ""
+    return ["contact_name", "contact_email", "contact_phone"]
 
 
 @domain_action
@@ -640,29 +717,60 @@ def erase_citizen(*, citizen) -> dict:
     """What happens to a citizen's requests when they delete their account.
 
     Closed requests keep what the administration must keep (answers, history, decisions) but
-    lose the person's contact details; open ones keep them, so that the service can finish
-    the work and answer, and are only detached from the account. Drafts are deleted. Each
-    request's journal says so. Returns the counts.
+    lose the person's contact details. Open ones follow their organization's retention policy
+    (Organization.open_cases_on_erasure): by default the service keeps the contact details to
+    finish the work and answer, and they are erased once the request is closed
+    (erase_pending_contacts); or they are erased at once. All are detached from the account;
+    drafts are deleted. Each request's journal says so. Returns the counts.
     """
     counts = {"anonymized": 0, "detached": 0, "drafts": 0}
-    for case in Case.objects.select_for_update().filter(citizen=citizen).order_by("pk"):
+    cases = Case.objects.select_for_update().filter(citizen=citizen).select_related("organization")
+    for case in cases.order_by("pk"):
         case.citizen = None
         fields = ["citizen"]
-        if case.is_closed:
-            case.contact_name, case.contact_email, case.contact_phone = ERASED_CONTACT_NAME, "", ""
-            fields += ["contact_name", "contact_email", "contact_phone"]
+        erase_now = case.is_closed or case.organization.open_cases_on_erasure == "erase"
+        if erase_now:
+            fields += _erase_contact(case)
             counts["anonymized"] += 1
         else:
+            case.erase_contact_when_closed = True
+            fields.append("erase_contact_when_closed")
             counts["detached"] += 1
         case.save(update_fields=fields)
         _record(
             case,
             kind=EventKind.ACCOUNT_ERASED,
             is_public=False,
-            payload={"anonymized": case.is_closed},
+            payload={"anonymized": erase_now},
         )
     counts["drafts"], _deleted = Draft.objects.filter(citizen=citizen).delete()
     return counts
+
+
+@domain_action
+def erase_pending_contacts() -> int:
+    """Erases the contact details kept on the requests of deleted accounts, once each is
+    closed and every notification of its journal is sent (the decision reached the citizen).
+    Returns how many requests were anonymized."""
+    pending = (
+        Case.objects.select_for_update()
+        .filter(erase_contact_when_closed=True, category=Category.CLOSED)
+        .exclude(events__dispatched_at__isnull=True)
+        .order_by("pk")
+    )
+    count = 0
+    for case in pending:
+        fields = _erase_contact(case)
+        case.erase_contact_when_closed = False
+        case.save(update_fields=[*fields, "erase_contact_when_closed"])
+        _record(
+            case,
+            kind=EventKind.ACCOUNT_ERASED,
+            is_public=False,
+            payload={"anonymized": True, "after_closing": True},
+        )
+        count += 1
+    return count
 
 
 @domain_action

@@ -134,6 +134,9 @@ class Case(models.Model):
     # due_at), kept with due_at by guichet/cases/deadlines.py: at-risk lists are one filter.
     at_risk_at = models.DateTimeField(_("échéance proche à partir du"), null=True, blank=True)
     closed_at = models.DateTimeField(_("clôturée le"), null=True, blank=True)
+    # The citizen deleted their account while the case was open: the contact details go once
+    # it is closed and its last notifications are sent (cases.actions.erase_pending_contacts).
+    erase_contact_when_closed = models.BooleanField(default=False, editable=False)
 
     objects = CaseQuerySet.as_manager()
 
@@ -207,6 +210,7 @@ class EventKind(models.TextChoices):
     ROUTED = "routed", _("Orientation")
     ACCOUNT_LINKED = "account_linked", _("Rattachement au compte du demandeur")
     ACCOUNT_ERASED = "account_erased", _("Compte du demandeur supprimé")
+    RECORDS_MERGED = "records_merged", _("Fiches usager fusionnées")
 
 
 class CaseEventQuerySet(models.QuerySet):

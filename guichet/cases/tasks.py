@@ -154,3 +154,11 @@ def purge_old_drafts() -> int:
     from .actions import purge_drafts  # the actions import this module
 
     return purge_drafts()
+
+
+@task()
+def erase_contacts_of_closed_cases() -> int:
+    """The contact details of deleted accounts' requests, once these are closed and notified."""
+    from .actions import erase_pending_contacts  # the actions import this module
+
+    return erase_pending_contacts()

@@ -57,3 +57,13 @@ def format_phone(value: str) -> str:
     if number.country_code == FRANCE:
         return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.NATIONAL)
     return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.INTERNATIONAL)
+
+
+def phone_pattern(e164: str) -> str:
+    """A regular expression that finds the number `e164` however it was typed: French numbers
+    with their leading 0 or +33, any separators between the digits."""
+    digits = e164.lstrip("+")
+    if e164.startswith("+33") and len(digits) == 11:
+        national = digits[2:]
+        return r"^\s*(\+33|0033|0)\D*" + r"\D*".join(national) + r"\s*$"
+    return r"^\s*(\+|00)" + r"\D*".join(digits) + r"\s*$"

@@ -26,6 +26,8 @@ SETTINGS_FIELDS = (
     "accessibility_audit_date",
     "accessibility_rate",
     "accessibility_auditor",
+    "agents_mfa_required",
+    "open_cases_on_erasure",
 )
 
 

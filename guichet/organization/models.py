@@ -83,6 +83,31 @@ class Organization(models.Model):
     webhook_secret = models.CharField(
         _("secret des webhooks"), max_length=64, default=new_webhook_secret, editable=False
     )
+    # Agents must confirm their logins with a code from an authenticator app (TOTP).
+    agents_mfa_required = models.BooleanField(
+        _("double authentification obligatoire pour les agents"),
+        default=False,
+        help_text=_(
+            "Chaque agent confirme sa connexion avec un code à usage unique d'une application "
+            "d'authentification. Ceux qui n'en ont pas encore sont invités à l'activer."
+        ),
+    )
+    # Retention policy: what becomes of a citizen's open requests when they delete their account.
+    open_cases_on_erasure = models.CharField(
+        _("demandes en cours d'un usager qui supprime son compte"),
+        max_length=8,
+        choices=[
+            (
+                "finish",
+                _("Le service les termine ; les coordonnées sont effacées après la clôture"),
+            ),
+            (
+                "erase",
+                _("Les coordonnées sont effacées aussitôt ; le service ne peut plus répondre"),
+            ),
+        ],
+        default="finish",
+    )
     # The accessibility statement (déclaration d'accessibilité, RGAA) of this portal.
     accessibility_status = models.CharField(
         _("état de conformité RGAA"),

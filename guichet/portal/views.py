@@ -236,11 +236,16 @@ def delete_my_account(request):
         status = 400
     else:
         form = DeleteAccountForm(user=user)
-    open_count = Case.objects.filter(citizen=user).open().count()
+    open_cases = Case.objects.filter(citizen=user).open()
+    erased_at_once = open_cases.filter(organization__open_cases_on_erasure="erase").count()
     response = render(
         request,
         "portal/delete_account.html",
-        {"form": form, "open_count": open_count},
+        {
+            "form": form,
+            "open_count": open_cases.count() - erased_at_once,
+            "erased_at_once": erased_at_once,
+        },
         status=status,
     )
     add_never_cache_headers(response)

@@ -73,3 +73,53 @@ def test_an_agent_account_is_not_deleted_from_the_portal(client, agent_a, org):
 def test_anonymous_visitors_are_sent_to_login(client, org):
     assert client.get(URL).url.startswith("/compte/login/")
     assert Case.objects.count() == 0
+
+
+@pytest.mark.django_db(transaction=True)
+def test_open_requests_lose_the_contact_details_once_closed_and_notified(
+    client, citizen, procedure_a, run_worker
+):
+    ongoing = submit(procedure_a, citizen=citizen, contact_phone="0612345678")
+    client.force_login(citizen)
+    client.post(URL, {"password": PASSWORD})
+    run_worker()
+    assert actions.erase_pending_contacts() == 0  # still open: the service needs them
+    ongoing.refresh_from_db()
+    assert ongoing.contact_email == "alice@example.test" and ongoing.erase_contact_when_closed
+
+    from guichet.notify.models import OutgoingEmail
+
+    sent_before = OutgoingEmail.objects.filter(to="alice@example.test").count()
+    actions.transition_case(case=ongoing, transition="close", actor=None, comment="Réparé.")
+    # The decision is not sent yet: the details stay until the worker has notified.
+    assert actions.erase_pending_contacts() == 0
+    run_worker()  # sends the decision, then its hourly sweep erases the details
+    from guichet.cases.tasks import erase_contacts_of_closed_cases
+
+    erase_contacts_of_closed_cases.call()
+    ongoing.refresh_from_db()
+    assert (ongoing.contact_name, ongoing.contact_email, ongoing.contact_phone) == (
+        ERASED_CONTACT_NAME,
+        "",
+        "",
+    )
+    assert not ongoing.erase_contact_when_closed
+    assert ongoing.events.filter(
+        kind=EventKind.ACCOUNT_ERASED, payload__after_closing=True
+    ).exists()
+    # The closing notice reached the citizen before the address went.
+    assert OutgoingEmail.objects.filter(to="alice@example.test").count() > sent_before
+
+
+def test_an_organization_may_erase_open_requests_at_once(client, org, citizen, procedure_a):
+    org.open_cases_on_erasure = "erase"
+    org.save()
+    ongoing = submit(procedure_a, citizen=citizen)
+    client.force_login(citizen)
+    page = html.unescape(client.get(URL).content.decode())
+    assert "perd aussitôt vos coordonnées" in page
+    assert "continue d'être traitée" not in page
+    client.post(URL, {"password": PASSWORD})
+    ongoing.refresh_from_db()
+    assert ongoing.contact_email == "" and ongoing.contact_name == ERASED_CONTACT_NAME
+    assert not ongoing.is_closed and ongoing.data  # the service's record stays

@@ -48,6 +48,7 @@ def identity_provider(live_server, tmp_path, settings):
         "IDP_CLIENT_ID": CLIENT_ID,
         "IDP_CLIENT_SECRET": CLIENT_SECRET,
         "IDP_REDIRECT_URI": f"{live_server.url}/compte/oidc/demo-connect/login/callback/",
+        "IDP_POST_LOGOUT_URI": f"{live_server.url}/",
         "PYTHONPATH": str(ROOT),
     }
     env.pop("DATABASE_URL", None)
@@ -90,13 +91,15 @@ def identity_provider(live_server, tmp_path, settings):
                 ],
             }
         }
-        yield base
+        yield base, env
     finally:
         server.terminate()
         server.wait(timeout=10)
 
 
-def test_a_citizen_logs_in_with_the_identity_provider(page, identity_provider, procedure_a):
+def test_a_citizen_logs_in_with_the_identity_provider(
+    page, live_server, identity_provider, procedure_a
+):
     earlier = submit(procedure_a, contact_email="zoe.connect@example.test")
     page.goto("/compte/login/")
     check_accessibility(page)
@@ -107,7 +110,8 @@ def test_a_citizen_logs_in_with_the_identity_provider(page, identity_provider, p
 
     # At the provider: its own login page, asked for FranceConnect's level and scopes.
     page.get_by_label("Identifiant").wait_for()
-    assert page.url.startswith(identity_provider.removesuffix("/o"))
+    base, idp_env = identity_provider
+    assert page.url.startswith(base.removesuffix("/o"))
     assert "acr_values%3Deidas1" in page.url and "given_name" in page.url
     page.get_by_label("Identifiant").fill("zoe")
     page.get_by_label("Mot de passe").fill("idp-password")
@@ -128,3 +132,38 @@ def test_a_citizen_logs_in_with_the_identity_provider(page, identity_provider, p
     assert page.get_by_label("Prénom").is_disabled()
     assert page.get_by_label("Nom", exact=True).is_disabled()
     check_accessibility(page)
+
+    # The provider's record changes (a marriage, say); the citizen logs out: Guichet sends
+    # them through the provider's end-session endpoint, which ends its session too.
+    subprocess.run(
+        [sys.executable, "-m", "django", "shell", "-c", RENAME],
+        env=idp_env,
+        check=True,
+    )
+    visited = []
+    page.on("request", lambda request: visited.append(request.url))
+    page.get_by_role("button", name="Se déconnecter").click()
+    page.wait_for_url(f"{live_server.url}/?state=*")  # back home, the state echoed
+    at_provider = [url for url in visited if url.startswith(f"{base}/logout/")]
+    assert at_provider and "id_token_hint=" in at_provider[0]
+    page.goto("/mon-espace/")
+    assert "/compte/login/" in page.url
+
+    # Logging in again asks the provider's password again (its session ended), and brings
+    # the new names.
+    page.goto("/compte/login/")
+    page.get_by_role("link", name="Démo Connect").click()
+    page.locator("form.account-form button[type=submit]").click()
+    page.get_by_label("Identifiant").fill("zoe")
+    page.get_by_label("Mot de passe").fill("idp-password")
+    page.get_by_role("button", name="Se connecter").click()
+    page.wait_for_url("**/mon-espace/")
+    user.refresh_from_db()
+    assert (user.first_name, user.last_name) == ("Zoé", "Lefèvre-Martin")
+    assert SocialAccount.objects.filter(user=user).count() == 1
+
+
+RENAME = (
+    "from django.contrib.auth.models import User; "
+    "User.objects.filter(username='zoe').update(last_name='Lefèvre-Martin')"
+)

@@ -32,6 +32,7 @@ def form_data(org, **changes):
         "accessibility_rate": "",
         "accessibility_audit_date": "",
         "accessibility_auditor": "",
+        "open_cases_on_erasure": org.open_cases_on_erasure,
     }
     return {**data, **changes}
 
@@ -159,3 +160,33 @@ def test_organizations_keep_their_own_theme(client, org, other_org, administrato
     assert "#123456" not in theirs
     assert "#123456" in client.get("/theme.css").content.decode()
     assert Organization.objects.get(pk=other_org.pk).primary_color == ""
+
+
+def test_an_administrator_requires_the_second_factor_of_agents(client, org, administrator):
+    client.force_login(administrator)
+    page = client.get(URL)
+    assert "Double authentification obligatoire pour les agents" in text_of(page)
+    response = client.post(URL, form_data(org, agents_mfa_required="on"))
+    assert response.status_code == 303
+    org.refresh_from_db()
+    assert org.agents_mfa_required
+    # The administrator's own session has no second factor yet: the back office says so.
+    response = client.get(URL)
+    assert response.status_code == 302 and "/compte/2fa/" in response.url
+    org.agents_mfa_required = False
+    org.save()
+    client.post(URL, form_data(org))
+    org.refresh_from_db()
+    assert not org.agents_mfa_required
+
+
+def test_an_administrator_sets_the_retention_of_open_requests(client, org, administrator):
+    client.force_login(administrator)
+    response = client.post(URL, form_data(org, open_cases_on_erasure="erase"))
+    assert response.status_code == 303
+    org.refresh_from_db()
+    assert org.open_cases_on_erasure == "erase"
+    response = client.post(URL, form_data(org, open_cases_on_erasure="forever"))
+    assert response.status_code == 400
+    org.refresh_from_db()
+    assert org.open_cases_on_erasure == "erase"

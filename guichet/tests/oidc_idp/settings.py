@@ -48,4 +48,7 @@ OAUTH2_PROVIDER = {
         "birthdate": "Date de naissance",
     },
     "PKCE_REQUIRED": False,
+    # Logout asked by Guichet (RP-initiated), at once: the ID token says who.
+    "OIDC_RP_INITIATED_LOGOUT_ENABLED": True,
+    "OIDC_RP_INITIATED_LOGOUT_ALWAYS_PROMPT": False,
 }

@@ -25,6 +25,7 @@ Application.objects.create(
     client_type=Application.CLIENT_CONFIDENTIAL,
     authorization_grant_type=Application.GRANT_AUTHORIZATION_CODE,
     redirect_uris=os.environ["IDP_REDIRECT_URI"],
+    post_logout_redirect_uris=os.environ["IDP_POST_LOGOUT_URI"],
     algorithm=Application.RS256_ALGORITHM,
     skip_authorization=True,
 )

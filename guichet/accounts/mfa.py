@@ -1,0 +1,72 @@
+"""Agents' second factor (allauth.mfa, codes of an authenticator app, TOTP).
+
+Any account may turn it on; an organization can require it of its agents
+(Organization.agents_mfa_required). Then the back office lets an agent in only once the
+session has passed the second factor: at login, or by confirming a code afterwards. An agent
+without an authenticator app is first asked to set one up.
+"""
+
+from urllib.parse import quote
+
+from allauth.account.authentication import get_authentication_records
+from allauth.account.internal.flows.login import record_authentication
+from allauth.mfa.models import Authenticator
+from allauth.mfa.signals import authenticator_added
+from django.contrib import messages
+from django.dispatch import receiver
+from django.shortcuts import redirect
+from django.urls import reverse
+from django.utils.translation import gettext as _
+
+# Set while an agent is sent to set up their authenticator app.
+RETURN_SESSION_KEY = "guichet.mfa.return_to"
+
+
+def passed_second_factor(request) -> bool:
+    """Whether this session's login (or a later confirmation) used a second factor."""
+    return any(
+        record.get("method") == "mfa"
+        for record in get_authentication_records(request, request.user)
+    )
+
+
+def has_authenticator_app(user) -> bool:
+    return Authenticator.objects.filter(user=user, type=Authenticator.Type.TOTP).exists()
+
+
+def second_factor_gate(request):
+    """None when the agent may use the back office; otherwise the redirection to the step
+    their organization requires first."""
+    organization = getattr(request, "organization", None)
+    if organization is None or not organization.agents_mfa_required:
+        return None
+    if passed_second_factor(request):
+        return None
+    here = request.get_full_path()
+    if has_authenticator_app(request.user):
+        return redirect(f"{reverse('mfa_reauthenticate')}?next={quote(here)}")
+    request.session[RETURN_SESSION_KEY] = here
+    messages.warning(
+        request,
+        _(
+            "Votre organisation exige la double authentification pour l'espace agents. "
+            "Activez une application d'authentification pour continuer."
+        ),
+    )
+    return redirect("mfa_activate_totp")
+
+
+@receiver(authenticator_added)
+def count_the_setup_as_a_second_factor(sender, request, user, authenticator, **kwargs):
+    """Setting up an app means typing one of its codes: the session has passed the second
+    factor, as if the agent had logged in with it."""
+    if request is not None and authenticator.type == Authenticator.Type.TOTP:
+        record_authentication(request, user, "mfa", id=authenticator.pk, type=authenticator.type)
+        if request.session.pop(RETURN_SESSION_KEY, None):
+            messages.success(
+                request,
+                _(
+                    "La double authentification est activée. Gardez vos codes de secours en "
+                    "lieu sûr, puis retournez à l'espace agents."
+                ),
+            )
