@@ -12,14 +12,15 @@ from allauth.account.authentication import get_authentication_records
 from allauth.account.internal.flows.login import record_authentication
 from allauth.mfa.models import Authenticator
 from allauth.mfa.signals import authenticator_added
+from allauth.mfa.utils import is_mfa_enabled
 from django.contrib import messages
 from django.dispatch import receiver
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
-# Set while an agent is sent to set up their authenticator app.
-RETURN_SESSION_KEY = "guichet.mfa.return_to"
+# Set while an agent is sent to set up their authenticator app (a message awaits the setup).
+RETURN_SESSION_KEY = "guichet.mfa.sent_to_setup"
 
 
 def passed_second_factor(request) -> bool:
@@ -30,10 +31,6 @@ def passed_second_factor(request) -> bool:
     )
 
 
-def has_authenticator_app(user) -> bool:
-    return Authenticator.objects.filter(user=user, type=Authenticator.Type.TOTP).exists()
-
-
 def second_factor_gate(request):
     """None when the agent may use the back office; otherwise the redirection to the step
     their organization requires first."""
@@ -42,10 +39,9 @@ def second_factor_gate(request):
         return None
     if passed_second_factor(request):
         return None
-    here = request.get_full_path()
-    if has_authenticator_app(request.user):
-        return redirect(f"{reverse('mfa_reauthenticate')}?next={quote(here)}")
-    request.session[RETURN_SESSION_KEY] = here
+    if is_mfa_enabled(request.user, [Authenticator.Type.TOTP]):
+        return redirect(f"{reverse('mfa_reauthenticate')}?next={quote(request.get_full_path())}")
+    request.session[RETURN_SESSION_KEY] = True
     messages.warning(
         request,
         _(
