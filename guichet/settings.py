@@ -146,18 +146,28 @@ GUICHET_EVENT_SUBSCRIBERS = [
 GUICHET_PERIODIC_TASKS = [
     ("guichet.cases.tasks.dispatch_pending_events", 60),
     ("guichet.notify.tasks.send_pending_emails", 60),
+    ("guichet.notify.tasks.send_pending_sms", 60),
     ("guichet.notify.webhooks.send_pending_webhooks", 60),
     # Silence vaut accord / rejet: cases whose deadline has passed get their tacit decision.
     ("guichet.cases.tasks.apply_tacit_decisions", 300),
     ("guichet.cases.tasks.purge_old_drafts", 3600),
     # Retention: deleted accounts' requests lose their contact details once closed.
     ("guichet.cases.tasks.erase_contacts_of_closed_cases", 3600),
+    # Retention periods of the procedures: closed cases anonymized or deleted when they end.
+    ("guichet.cases.tasks.apply_retention_periods", 3600),
 ]
 # Webhooks of the workflows: refused towards private networks unless allowed (SSRF), given
 # up after this many attempts, each waiting this many seconds at most.
 GUICHET_WEBHOOK_ALLOW_PRIVATE_NETWORKS = envbool("GUICHET_WEBHOOK_ALLOW_PRIVATE_NETWORKS", False)
 GUICHET_WEBHOOK_MAX_ATTEMPTS = envint("GUICHET_WEBHOOK_MAX_ATTEMPTS", 10)
 GUICHET_WEBHOOK_TIMEOUT = envint("GUICHET_WEBHOOK_TIMEOUT", 10)
+# Text messages to the citizens who ask for them (see guichet/notify/sms.py): empty turns
+# SMS off, "console:" writes them to the log, an http(s) address is the gateway they are
+# POSTed to, with GUICHET_SMS_TOKEN as a bearer token. The sender name is at most 11 letters.
+GUICHET_SMS_URL = os.environ.get("GUICHET_SMS_URL", "console:" if DEBUG else "")
+GUICHET_SMS_TOKEN = os.environ.get("GUICHET_SMS_TOKEN", "")
+GUICHET_SMS_SENDER = os.environ.get("GUICHET_SMS_SENDER", "Guichet")
+GUICHET_SMS_TIMEOUT = envint("GUICHET_SMS_TIMEOUT", 10)
 # Forms in progress left untouched this many days are deleted.
 GUICHET_DRAFT_MAX_AGE_DAYS = envint("GUICHET_DRAFT_MAX_AGE_DAYS", 30)
 # The function that e-mails a citizen the link to resume a draft (a door: named, not imported).

@@ -98,6 +98,7 @@ def personal_data_zip(user) -> bytes:
             "last_name": user.last_name,
             "phone": user.phone,
             "language": user.language,
+            "notifications": {"email": user.notify_email, "sms": user.notify_sms},
             "created_at": user.date_joined,
             "last_login": user.last_login,
             "email_addresses": [

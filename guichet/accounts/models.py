@@ -38,6 +38,10 @@ class User(AbstractUser):
     language = models.CharField(
         _("langue"), max_length=8, default="fr", choices=[("fr", "Français"), ("en", "English")]
     )
+    # How the citizen wants to hear of their requests' progress (notify.handlers). The
+    # acknowledgement of receipt always goes by e-mail: it is the proof of filing.
+    notify_email = models.BooleanField(_("suivi par e-mail"), default=True)
+    notify_sms = models.BooleanField(_("suivi par SMS"), default=False)
 
     USERNAME_FIELD = "email"
     REQUIRED_FIELDS: list[str] = []

@@ -35,6 +35,7 @@ from .designer_forms import (
     JsonDocumentForm,
     ProcedureCreateForm,
     ProcedureDescriptionForm,
+    RetentionForm,
     add_errors,
     type_label,
 )
@@ -50,6 +51,7 @@ SECTIONS = [
     ("procedure_deadline", gettext_lazy("Délai")),
     ("procedure_routing", gettext_lazy("Orientation")),
     ("procedure_templates", gettext_lazy("Notifications")),
+    ("procedure_retention", gettext_lazy("Conservation")),
     ("procedure_publication", gettext_lazy("Publication")),
 ]
 PART_SECTIONS = {
@@ -713,6 +715,40 @@ def procedure_deadline(request, pk):
         )
     return _render(
         request, "deadline.html", procedure, "procedure_deadline", {"form": form}, status=status
+    )
+
+
+@never_cache
+@admin_required(hide_from_outsiders=True)
+@require_http_methods(["GET", "HEAD", "POST"])
+def procedure_retention(request, pk):
+    procedure = get_procedure_for_admin(request, pk)
+    status = 200
+    if request.method == "POST":
+        form = RetentionForm(request.POST)
+        if form.is_valid():
+            try:
+                actions.update_procedure_retention(
+                    procedure=procedure,
+                    months=form.cleaned_data["retention_months"],
+                    action=form.cleaned_data["retention_action"],
+                    actor=request.user,
+                )
+            except ValidationError as error:
+                add_errors(form, error)
+            else:
+                messages.success(request, _("La durée de conservation est enregistrée."))
+                return _see_other("procedure_retention", procedure.pk)
+        status = 400
+    else:
+        form = RetentionForm(
+            initial={
+                "retention_months": procedure.retention_months,
+                "retention_action": procedure.retention_action,
+            }
+        )
+    return _render(
+        request, "retention.html", procedure, "procedure_retention", {"form": form}, status=status
     )
 
 

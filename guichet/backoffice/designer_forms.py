@@ -21,6 +21,7 @@ from django.utils.text import slugify
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from guichet.catalog.actions import MAX_RETENTION_MONTHS
 from guichet.catalog.conditions import OPERATORS, referenced_fields
 from guichet.catalog.formschema import (
     ALLOWED_UPLOAD_EXTENSIONS,
@@ -30,7 +31,7 @@ from guichet.catalog.formschema import (
     TYPE_KEYS,
 )
 from guichet.catalog.formschema.types import MAX_FILES_PER_FIELD, TEXT_LIMIT, TEXTAREA_LIMIT
-from guichet.catalog.models import Theme
+from guichet.catalog.models import RetentionAction, Theme
 from guichet.catalog.workflow import Category, Workflow
 from guichet.organization.models import Service
 
@@ -575,6 +576,33 @@ class JsonDocumentForm(forms.Form):
                 else _("Le document doit être une liste JSON ([…]).")
             )
         return value
+
+
+class RetentionForm(forms.Form):
+    """How long closed requests are kept, and what becomes of them."""
+
+    retention_months = forms.IntegerField(
+        label=_("Durée de conservation après la clôture (mois)"),
+        min_value=1,
+        max_value=MAX_RETENTION_MONTHS,
+        required=False,
+    )
+    retention_action = forms.ChoiceField(
+        label=_("À l'issue de cette durée"),
+        choices=RetentionAction.choices,
+        widget=forms.RadioSelect,
+        help_text=_(
+            "Anonymiser efface l'identité et les coordonnées du demandeur, ses réponses, "
+            "messages, pièces jointes et commentaires, et garde la démarche, les dates et les "
+            "états pour les statistiques. Supprimer efface la demande et tout son historique."
+        ),
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, auto_id="retention_%s", **kwargs)
+        self.fields["retention_months"].help_text = gettext(
+            "Laissez vide pour tout conserver. Par exemple 24 pour deux ans ; au plus %(max)s mois."
+        ) % {"max": MAX_RETENTION_MONTHS}
 
 
 class DeadlineForm(forms.Form):

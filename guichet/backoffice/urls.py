@@ -68,6 +68,11 @@ urlpatterns = [
         designer.procedure_publication,
         name="procedure_publication",
     ),
+    path(
+        "demarches/<int:pk>/conservation/",
+        designer.procedure_retention,
+        name="procedure_retention",
+    ),
     path("demarches/<int:pk>/publier/", designer.procedure_publish, name="procedure_publish"),
     path("demarches/<int:pk>/fermer/", designer.procedure_unpublish, name="procedure_unpublish"),
     path("demarches/<int:pk>/exporter/", designer.procedure_export, name="procedure_export"),

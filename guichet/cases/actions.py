@@ -21,7 +21,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from guichet.catalog.formschema import clean_answers, validate_upload
-from guichet.catalog.models import Procedure
+from guichet.catalog.models import Procedure, RetentionAction
 from guichet.catalog.routing import decide_route
 from guichet.catalog.workflow import Category
 from guichet.lib.phone import normalize_phone, phone_pattern
@@ -771,6 +771,119 @@ def erase_pending_contacts() -> int:
         )
         count += 1
     return count
+
+
+# What an anonymized case's journal keeps of each event's details: states, transitions,
+# services, channels and dates; never a comment, a note, an address or a message.
+KEPT_PAYLOAD_KEYS = frozenset(
+    {
+        "channel",
+        "state",
+        "routing",
+        "rule",
+        "service",
+        "transition",
+        "from",
+        "to",
+        "decision",
+        "due_date",
+        "from_citizen",
+        "anonymized",
+        "after_closing",
+    }
+)
+ANONYMIZED_CONTACT_NAME = "Demande anonymisée"
+RETENTION_BATCH = 200
+
+
+def months_before(moment: datetime.datetime, months: int) -> datetime.datetime:
+    """The same day and time `months` months earlier (the month's last day when shorter)."""
+    index = moment.year * 12 + moment.month - 1 - months
+    year, month = divmod(index, 12)
+    month += 1
+    following = datetime.date(year + (month == 12), month % 12 + 1, 1)
+    last_day = (following - datetime.timedelta(days=1)).day
+    return moment.replace(year=year, month=month, day=min(moment.day, last_day))
+
+
+def _anonymize(case: Case, now: datetime.datetime) -> list[str]:
+    """Removes what identifies the citizen from a closed case; returns the files to delete."""
+    names = list(case.attachments.values_list("file", flat=True))
+    case.attachments.all().delete()
+    case.messages.all().delete()
+    events = list(case.events.all())
+    for event in events:
+        event.payload = {k: v for k, v in event.payload.items() if k in KEPT_PAYLOAD_KEYS}
+    CaseEvent.objects.bulk_update(events, ["payload"])
+    _erase_contact(case)
+    case.contact_name = ANONYMIZED_CONTACT_NAME
+    case.citizen = None
+    case.data = {}
+    case.address = ""
+    case.latitude = case.longitude = None
+    case.erase_contact_when_closed = False
+    case.anonymized_at = now
+    case.save(
+        update_fields=[
+            "contact_name",
+            "contact_email",
+            "contact_phone",
+            "citizen",
+            "data",
+            "address",
+            "latitude",
+            "longitude",
+            "erase_contact_when_closed",
+            "anonymized_at",
+        ]
+    )
+    return names
+
+
+@domain_action
+def apply_retention(*, now: datetime.datetime | None = None) -> dict:
+    """Anonymizes or deletes the closed cases whose procedure's retention period
+    (Procedure.retention_months after closing) has run out, once every notification of their
+    journal is sent. At most RETENTION_BATCH cases per procedure and call: the worker calls
+    again. Returns the counts."""
+    now = now or timezone.now()
+    counts = {"anonymized": 0, "deleted": 0}
+    procedures = Procedure.objects.filter(retention_months__isnull=False).only(
+        "pk", "retention_months", "retention_action"
+    )
+    storage = Attachment._meta.get_field("file").storage
+    names = []
+    for procedure in procedures:
+        due = (
+            Case.objects.select_for_update()
+            .filter(
+                procedure=procedure,
+                category=Category.CLOSED,
+                closed_at__lt=months_before(now, procedure.retention_months),
+                anonymized_at__isnull=True,
+            )
+            .exclude(events__dispatched_at__isnull=True)
+            .order_by("closed_at", "pk")
+        )
+        if procedure.retention_action == RetentionAction.DELETE:
+            pks = list(due.values_list("pk", flat=True)[:RETENTION_BATCH])
+            doomed = Case.objects.filter(pk__in=pks)
+            names += Attachment.objects.filter(case__in=doomed).values_list("file", flat=True)
+            doomed.delete()
+            counts["deleted"] += len(pks)
+            continue
+        for case in due[:RETENTION_BATCH]:
+            names += _anonymize(case, now)
+            _record(
+                case,
+                kind=EventKind.RETENTION_EXPIRED,
+                is_public=False,
+                payload={"anonymized": True},
+                at=now,
+            )
+            counts["anonymized"] += 1
+    transaction.on_commit(lambda: [storage.delete(name) for name in names])
+    return counts
 
 
 @domain_action

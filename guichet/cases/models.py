@@ -137,6 +137,9 @@ class Case(models.Model):
     # The citizen deleted their account while the case was open: the contact details go once
     # it is closed and its last notifications are sent (cases.actions.erase_pending_contacts).
     erase_contact_when_closed = models.BooleanField(default=False, editable=False)
+    # Its procedure's retention period ran out: what identified the citizen is gone, the
+    # dates and states stay for statistics (cases.actions.apply_retention).
+    anonymized_at = models.DateTimeField(_("anonymisée le"), null=True, blank=True)
 
     objects = CaseQuerySet.as_manager()
 
@@ -211,6 +214,7 @@ class EventKind(models.TextChoices):
     ACCOUNT_LINKED = "account_linked", _("Rattachement au compte du demandeur")
     ACCOUNT_ERASED = "account_erased", _("Compte du demandeur supprimé")
     RECORDS_MERGED = "records_merged", _("Fiches usager fusionnées")
+    RETENTION_EXPIRED = "retention_expired", _("Durée de conservation écoulée : demande anonymisée")
 
 
 class CaseEventQuerySet(models.QuerySet):

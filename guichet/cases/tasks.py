@@ -69,7 +69,12 @@ def dispatch_event(event_id: int) -> None:
         event = (
             CaseEvent.objects.select_for_update(of=("self",))
             .select_related(
-                "case", "case__procedure", "case__version", "case__organization", "actor"
+                "case",
+                "case__procedure",
+                "case__version",
+                "case__organization",
+                "case__citizen",
+                "actor",
             )
             .filter(pk=event_id, dispatched_at__isnull=True)
             .first()
@@ -162,3 +167,11 @@ def erase_contacts_of_closed_cases() -> int:
     from .actions import erase_pending_contacts  # the actions import this module
 
     return erase_pending_contacts()
+
+
+@task()
+def apply_retention_periods() -> dict:
+    """Anonymizes or deletes the closed cases whose procedure's retention period ran out."""
+    from .actions import apply_retention
+
+    return apply_retention()

@@ -15,7 +15,7 @@ from guichet.organization.models import Service
 from .conditions import referenced_fields
 from .deadline import deadline_errors
 from .formschema import validate_fields
-from .models import Procedure, ProcedureVersion, Theme
+from .models import Procedure, ProcedureVersion, RetentionAction, Theme
 from .routing import routing_errors
 from .validation import notification_template_errors, validate_procedure_draft
 from .workflow import Workflow, default_workflow
@@ -373,6 +373,43 @@ def update_procedure_workflow(*, procedure: Procedure, workflow: dict, actor=Non
         raise ValidationError(errors)
     procedure.workflow = copy.deepcopy(workflow)
     procedure.save(update_fields=["workflow", "updated_at"])
+    return procedure
+
+
+# Ten years: beyond, the administration's archives service takes over (it is not a CRM's job).
+MAX_RETENTION_MONTHS = 120
+
+
+def retention_errors(months, action) -> dict:
+    errors = {}
+    if months is not None and (
+        isinstance(months, bool)
+        or not isinstance(months, int)
+        or not 1 <= months <= MAX_RETENTION_MONTHS
+    ):
+        errors["retention_months"] = [
+            _("La durée de conservation est un nombre de mois de 1 à %(max)s, ou rien.")
+            % {"max": MAX_RETENTION_MONTHS}
+        ]
+    if action not in RetentionAction.values:
+        errors["retention_action"] = [_("Choisissez « anonymiser » ou « supprimer ».")]
+    return errors
+
+
+@transaction.atomic
+def update_procedure_retention(
+    *, procedure: Procedure, months: int | None, action: str, actor=None
+) -> Procedure:
+    """Sets how long the procedure's closed requests are kept (None: no limit) and whether
+    they are then anonymized or deleted (see cases.actions.apply_retention). Applies to all
+    its cases, those filed already included."""
+    procedure = _locked_draft(procedure)
+    errors = retention_errors(months, action)
+    if errors:
+        raise ValidationError(errors)
+    procedure.retention_months = months
+    procedure.retention_action = action
+    procedure.save(update_fields=["retention_months", "retention_action", "updated_at"])
     return procedure
 
 

@@ -17,7 +17,7 @@ from django.utils.translation import gettext_lazy
 
 from guichet.organization.models import Service
 
-from .actions import publish_procedure
+from .actions import MAX_RETENTION_MONTHS, publish_procedure, retention_errors
 from .models import Procedure, Theme
 from .validation import validate_procedure_draft
 
@@ -43,6 +43,14 @@ DOCUMENT_TYPES = {
     "service": (str, TEXT),
     "services": (list, LIST),
 }
+# Keys added since the format's first documents: optional, with these values when absent.
+OPTIONAL_KEYS = {"retention_months": None, "retention_action": "anonymize"}
+DOCUMENT_TYPES.update(
+    {
+        "retention_months": ((int, type(None)), gettext_lazy("nombre entier ou null")),
+        "retention_action": (str, TEXT),
+    }
+)
 
 
 # --- Export ---------------------------------------------------------------------------------
@@ -111,6 +119,8 @@ def export_procedure(procedure: Procedure) -> dict:
         "theme": procedure.theme,
         "asks_location": procedure.asks_location,
         "processing_days": procedure.processing_days,
+        "retention_months": procedure.retention_months,
+        "retention_action": procedure.retention_action,
         "fields": copy.deepcopy(procedure.fields),
         "workflow": copy.deepcopy(procedure.workflow),
         "deadline": copy.deepcopy(procedure.deadline),
@@ -154,7 +164,7 @@ def _format_errors(document) -> list[str]:
 
 def _type_errors(document: dict) -> list[str]:
     errors = []
-    missing = [key for key in DOCUMENT_TYPES if key not in document]
+    missing = [key for key in DOCUMENT_TYPES if key not in document and key not in OPTIONAL_KEYS]
     if missing:
         errors.append(
             _("Clés manquantes dans le document : %(keys)s.") % {"keys": ", ".join(missing)}
@@ -182,6 +192,16 @@ def _type_errors(document: dict) -> list[str]:
         )
     if document["processing_days"] is not None and document["processing_days"] < 0:
         errors.append(_("« processing_days » ne peut pas être négatif."))
+    retention = retention_errors(
+        document.get("retention_months"), document.get("retention_action", "anonymize")
+    )
+    if "retention_months" in retention:
+        errors.append(
+            _("« retention_months » est un nombre de mois de 1 à %(max)s, ou null.")
+            % {"max": MAX_RETENTION_MONTHS}
+        )
+    if "retention_action" in retention:
+        errors.append(_("« retention_action » vaut « anonymize » ou « delete »."))
     for code, template in document["templates"].items():
         if not isinstance(template, dict) or not all(
             isinstance(template.get(part, ""), str) for part in ("subject", "body")
@@ -338,6 +358,8 @@ def import_procedure(*, organization, document, actor=None, publish=False) -> Pr
         theme=document["theme"],
         asks_location=document["asks_location"],
         processing_days=document["processing_days"],
+        retention_months=document.get("retention_months", OPTIONAL_KEYS["retention_months"]),
+        retention_action=document.get("retention_action", OPTIONAL_KEYS["retention_action"]),
         fields=copy.deepcopy(document["fields"]),
         workflow=copy.deepcopy(document["workflow"]),
         deadline=copy.deepcopy(document["deadline"]),

@@ -29,6 +29,11 @@ class ProcedureQuerySet(models.QuerySet):
         return self.filter(is_published=True, current_version__isnull=False)
 
 
+class RetentionAction(models.TextChoices):
+    ANONYMIZE = "anonymize", _("Anonymiser (les statistiques sont gardées)")
+    DELETE = "delete", _("Supprimer entièrement")
+
+
 class Procedure(models.Model):
     """A procedure (démarche) of the catalog: what a citizen can ask for, and how it is handled.
 
@@ -66,6 +71,17 @@ class Procedure(models.Model):
     )
     processing_days = models.PositiveIntegerField(
         _("délai de traitement (jours)"), null=True, blank=True
+    )
+    # How long closed requests are kept (durée d'utilité administrative), then what becomes of
+    # them. A policy of the procedure, not of a version: it applies to all its cases at once.
+    retention_months = models.PositiveIntegerField(
+        _("durée de conservation après clôture (mois)"), null=True, blank=True
+    )
+    retention_action = models.CharField(
+        _("à l'issue de la conservation"),
+        max_length=16,
+        choices=RetentionAction.choices,
+        default=RetentionAction.ANONYMIZE,
     )
     # The draft being designed; publishing copies it into a frozen ProcedureVersion.
     fields = models.JSONField(_("champs du formulaire"), default=list, blank=True)

@@ -564,6 +564,8 @@ DEMOVILLE = {
             "slug": "signaler-un-probleme",
             "theme": "voirie",
             "processing_days": 15,
+            # Reports are anonymized three years after closing (statistics kept).
+            "retention_months": 36,
             "asks_location": True,
             "summary": "Nid-de-poule, lampadaire en panne, dépôt sauvage, tag : prévenez les "
             "services de la ville.",

@@ -67,3 +67,23 @@ def phone_pattern(e164: str) -> str:
         national = digits[2:]
         return r"^\s*(\+33|0033|0)\D*" + r"\D*".join(national) + r"\s*$"
     return r"^\s*(\+|00)" + r"\D*".join(digits) + r"\s*$"
+
+
+# Numbers that may be a mobile's: a text message can reach them.
+_SMS_TYPES = {
+    phonenumbers.PhoneNumberType.MOBILE,
+    phonenumbers.PhoneNumberType.FIXED_LINE_OR_MOBILE,
+    phonenumbers.PhoneNumberType.UNKNOWN,
+}
+
+
+def can_receive_sms(value: str) -> bool:
+    """Whether a stored (E.164) number may receive text messages: in France a 06 or 07
+    number; elsewhere any number not known to be a landline or a service number."""
+    try:
+        number = phonenumbers.parse(value or "", DEFAULT_REGION)
+    except phonenumbers.NumberParseException:
+        return False
+    if number.country_code == FRANCE:
+        return str(number.national_number)[:1] in ("6", "7")
+    return phonenumbers.number_type(number) in _SMS_TYPES

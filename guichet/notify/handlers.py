@@ -1,4 +1,4 @@
-"""Turns journal events into e-mails in the outbox (called by guichet.cases.tasks)."""
+"""Turns journal events into e-mails and SMS in the outboxes (called by guichet.cases.tasks)."""
 
 import datetime
 import logging
@@ -10,8 +10,11 @@ from django.utils import translation
 
 from guichet.cases.models import EventKind, Message
 from guichet.cases.templating import render_admin_template, template_variables
+from guichet.lib.phone import can_receive_sms
 
-from .models import OutgoingEmail
+from .models import OutgoingEmail, OutgoingSMS
+from .sms import MAX_LENGTH as SMS_MAX_LENGTH
+from .sms import sms_enabled
 
 logger = logging.getLogger(__name__)
 
@@ -62,9 +65,44 @@ def _queue_procedure_template(event, key: str, context: dict) -> bool:
     return True
 
 
+def sms_number(case) -> str:
+    """The number to text about `case`: its citizen's, when they asked for SMS and SMS are on."""
+    citizen = case.citizen
+    if not (sms_enabled() and citizen and citizen.notify_sms and citizen.phone):
+        return ""
+    return citizen.phone if can_receive_sms(citizen.phone) else ""
+
+
+def _queue_sms(event, to: str, template: str, context: dict) -> None:
+    from .tasks import send_sms
+
+    text = " ".join(render_to_string(f"notify/sms/{template}.txt", context).split())
+    sms, created = OutgoingSMS.objects.get_or_create(
+        event=event, to=to, defaults={"body": text[:SMS_MAX_LENGTH]}
+    )
+    if created:
+        transaction.on_commit(lambda: send_sms.enqueue(sms.pk))
+
+
+NOTIFIED = {
+    EventKind.SUBMITTED,
+    EventKind.TRANSITIONED,
+    EventKind.TACIT_DECISION,
+    EventKind.MESSAGE,
+}
+
+
 def on_case_event(event) -> None:
+    """Notifies the citizen of what the event means to them, by e-mail and, when they asked
+    for it, by SMS. A citizen with an account chooses (User.notify_email, notify_sms); the
+    acknowledgement of receipt goes by e-mail all the same, as the proof of filing."""
+    if event.kind not in NOTIFIED:
+        return
+    if event.kind == EventKind.MESSAGE and event.payload.get("from_citizen"):
+        return
     case = event.case
     organization = case.organization
+    citizen = case.citizen
     with translation.override(case.language or "fr"):
         context = {
             "case": case,
@@ -75,24 +113,29 @@ def on_case_event(event) -> None:
                 reverse("portal:track", args=[case.tracking_code])
             ),
         }
-        if not case.contact_email:
-            return
-        if event.kind == EventKind.SUBMITTED:
-            _queue(event, case.contact_email, "acknowledgement", context)
-        elif event.kind == EventKind.TRANSITIONED:
+        if event.kind == EventKind.TRANSITIONED:
             context["state"] = case.get_workflow().state(event.payload["to"])
             context["comment"] = event.payload.get("comment", "")
-            # A transition's `notify` action replaces the generic e-mail by the procedure's
-            # own template; a template that cannot be used falls back on the generic one.
-            template = event.payload.get("notify")
-            if not (template and _queue_procedure_template(event, template, context)):
-                _queue(event, case.contact_email, "status", context)
         elif event.kind == EventKind.TACIT_DECISION:
             context["state"] = case.get_workflow().state(event.payload.get("to", case.state))
             context["decision"] = event.payload.get("decision")
             due_date = event.payload.get("due_date")
             context["due_date"] = datetime.date.fromisoformat(due_date) if due_date else None
-            _queue(event, case.contact_email, "tacit_decision", context)
-        elif event.kind == EventKind.MESSAGE and not event.payload.get("from_citizen"):
+        elif event.kind == EventKind.MESSAGE:
             context["message"] = Message.objects.get(pk=event.payload["message"])
-            _queue(event, case.contact_email, "message", context)
+        template = {
+            EventKind.SUBMITTED: "acknowledgement",
+            EventKind.TRANSITIONED: "status",
+            EventKind.TACIT_DECISION: "tacit_decision",
+            EventKind.MESSAGE: "message",
+        }[event.kind]
+
+        wants_email = event.kind == EventKind.SUBMITTED or citizen is None or citizen.notify_email
+        if case.contact_email and wants_email:
+            # A transition's `notify` action replaces the generic e-mail by the procedure's
+            # own template; a template that cannot be used falls back on the generic one.
+            own = event.payload.get("notify") if event.kind == EventKind.TRANSITIONED else None
+            if not (own and _queue_procedure_template(event, own, context)):
+                _queue(event, case.contact_email, template, context)
+        if number := sms_number(case):
+            _queue_sms(event, number, template, context)

@@ -49,6 +49,44 @@ class OutgoingEmail(models.Model):
         return f"{self.to}: {self.subject}"
 
 
+class OutgoingSMSQuerySet(models.QuerySet):
+    def due(self, now=None):
+        return self.filter(sent_at__isnull=True, next_attempt_at__lte=now or timezone.now())
+
+
+class OutgoingSMS(models.Model):
+    """The outbox of text messages: a short notice composed from a journal event for a
+    citizen who asked for SMS, kept until the gateway (settings.GUICHET_SMS_URL) accepts it,
+    retried like the e-mails."""
+
+    event = models.ForeignKey(CaseEvent, on_delete=models.CASCADE, related_name="sms")
+    to = models.CharField(_("numéro"), max_length=32)
+    body = models.TextField(_("texte"))
+    created_at = models.DateTimeField(default=timezone.now)
+    sent_at = models.DateTimeField(_("envoyé le"), null=True, blank=True)
+    attempts = models.PositiveIntegerField(_("tentatives"), default=0)
+    next_attempt_at = models.DateTimeField(default=timezone.now)
+    last_error = models.TextField(blank=True)
+
+    objects = OutgoingSMSQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("SMS sortant")
+        verbose_name_plural = _("SMS sortants")
+        ordering = ["-created_at"]
+        constraints = [
+            models.UniqueConstraint(fields=["event", "to"], name="one_sms_per_event_recipient")
+        ]
+        indexes = [
+            models.Index(
+                fields=["next_attempt_at"], condition=Q(sent_at__isnull=True), name="sms_due_idx"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.to}: {self.body[:40]}"
+
+
 class WebhookDeliveryQuerySet(models.QuerySet):
     def due(self, now=None):
         return self.filter(

@@ -1,12 +1,14 @@
 import datetime
 import logging
 
+from django.conf import settings
 from django.core.mail import EmailMessage
 from django.db import transaction
 from django.utils import timezone
 from django_tasks import task
 
-from .models import OutgoingEmail
+from .models import OutgoingEmail, OutgoingSMS
+from .sms import send_text
 
 logger = logging.getLogger(__name__)
 
@@ -55,4 +57,44 @@ def send_pending_emails() -> int:
     sent = 0
     for email_id in OutgoingEmail.objects.due().values_list("pk", flat=True)[:500]:
         sent += deliver(email_id)
+    return sent
+
+
+def deliver_sms(sms_id: int) -> bool:
+    """Hands one outbox SMS to the gateway; on failure, schedules the next attempt. The row
+    is leased (its next attempt pushed past the call's timeout) rather than locked during
+    the call, so a slow gateway holds no database lock. True when accepted."""
+    now = timezone.now()
+    lease = now + datetime.timedelta(seconds=settings.GUICHET_SMS_TIMEOUT * 2 + 30)
+    leased = OutgoingSMS.objects.due(now).filter(pk=sms_id).update(next_attempt_at=lease)
+    if not leased:  # sent already, or a retry is scheduled: keep to it
+        return False
+    sms = OutgoingSMS.objects.get(pk=sms_id)
+    try:
+        send_text(sms.to, sms.body)
+    except Exception as error:  # any failure of the gateway: keep the message and retry
+        sms.attempts += 1
+        sms.last_error = f"{type(error).__name__}: {error}"[:2000]
+        sms.next_attempt_at = timezone.now() + retry_delay(sms.attempts)
+        sms.save(update_fields=["attempts", "last_error", "next_attempt_at"])
+        logger.warning("SMS %s not sent (attempt %s): %s", sms.pk, sms.attempts, error)
+        return False
+    sms.attempts += 1
+    sms.sent_at = timezone.now()
+    sms.last_error = ""
+    sms.save(update_fields=["attempts", "sent_at", "last_error"])
+    return True
+
+
+@task()
+def send_sms(sms_id: int) -> bool:
+    return deliver_sms(sms_id)
+
+
+@task()
+def send_pending_sms() -> int:
+    """Retries the SMS whose next attempt is due."""
+    sent = 0
+    for sms_id in OutgoingSMS.objects.due().values_list("pk", flat=True)[:500]:
+        sent += deliver_sms(sms_id)
     return sent

@@ -12,7 +12,8 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 PASSWORD = "Un mot de passe solide 42"
 
 
-def test_a_citizen_signs_up_verifies_and_finds_their_requests(page, procedure_a):
+def test_a_citizen_signs_up_verifies_and_finds_their_requests(page, procedure_a, settings):
+    settings.GUICHET_SMS_URL = "console:"
     earlier = submit(procedure_a, contact_email="zoe@example.test")
     page.goto("/")
     page.get_by_role("link", name="Se connecter").click()
@@ -54,6 +55,13 @@ def test_a_citizen_signs_up_verifies_and_finds_their_requests(page, procedure_a)
     page.get_by_role("link", name="Mon profil").click()
     page.wait_for_url("**/mon-espace/profil/")
     check_accessibility(page)
+    page.get_by_label("Par SMS, au numéro de téléphone ci-dessus").check()
+    page.get_by_role("button", name="Enregistrer").click()
+    page.get_by_text("Indiquez votre numéro de mobile pour recevoir des SMS.").wait_for()
+    check_accessibility(page)  # the error, tied to its checkbox
+    page.get_by_label("Téléphone", exact=True).fill("06 12 34 56 78")
+    page.get_by_role("button", name="Enregistrer").click()
+    page.get_by_text("Votre profil est enregistré.").wait_for()
     page.goto("/mon-espace/")
     page.get_by_role("link", name="Supprimer mon compte").click()
     page.wait_for_url("**/supprimer-mon-compte/")

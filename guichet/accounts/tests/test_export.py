@@ -53,6 +53,7 @@ def test_the_export_holds_all_of_mine_and_nothing_of_others(
     archive = archive_of(client.post(URL))
     data = json.loads(archive.read("donnees.json"))
     assert data["format"] == "guichet.personal-data" and data["account"]["email"] == citizen.email
+    assert data["account"]["notifications"] == {"email": True, "sms": False}
     references = [case["reference"] for case in data["cases"]]
     assert sorted(references) == sorted([mine.reference, mine_elsewhere.reference])
     [exported] = [case for case in data["cases"] if case["reference"] == mine.reference]

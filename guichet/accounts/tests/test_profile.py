@@ -50,3 +50,62 @@ def test_names_from_an_identity_provider_are_locked(client, org, citizen):
     assert response.status_code == 303
     citizen.refresh_from_db()
     assert (citizen.first_name, citizen.last_name) == ("Alice", "Martin")
+
+
+def test_contact_preferences_are_saved(client, org, citizen, settings):
+    settings.GUICHET_SMS_URL = "console:"
+    client.force_login(citizen)
+    page = client.get(URL).content.decode()
+    assert "Par SMS" in page and "toujours envoyé par e-mail" in page
+    response = client.post(
+        URL,
+        {
+            "first_name": "Alice",
+            "last_name": "Martin",
+            "phone": "07 00 00 00 01",
+            "language": "fr",
+            "notify_sms": "on",
+        },
+    )
+    assert response.status_code == 303
+    citizen.refresh_from_db()
+    assert (citizen.notify_email, citizen.notify_sms) == (False, True)
+
+
+@pytest.mark.parametrize(
+    ("phone", "error"),
+    [
+        ("", "Indiquez votre numéro de mobile pour recevoir des SMS."),
+        ("01 23 45 67 89", "Ce numéro ne peut pas recevoir de SMS"),
+    ],
+)
+def test_sms_need_a_mobile_number(client, org, citizen, settings, phone, error):
+    settings.GUICHET_SMS_URL = "console:"
+    client.force_login(citizen)
+    response = client.post(
+        URL,
+        {
+            "first_name": "Alicia",
+            "last_name": "Martin",
+            "phone": phone,
+            "language": "fr",
+            "notify_email": "on",
+            "notify_sms": "on",
+        },
+    )
+    assert response.status_code == 400
+    text = response.content.decode()
+    assert error in text and 'value="Alicia"' in text
+    citizen.refresh_from_db()
+    assert (citizen.first_name, citizen.notify_sms) == ("Alice", False)
+
+
+def test_sms_are_not_offered_when_the_service_sends_none(client, org, citizen, settings):
+    settings.GUICHET_SMS_URL = ""
+    client.force_login(citizen)
+    assert "Par SMS" not in client.get(URL).content.decode()
+    client.post(
+        URL, {"first_name": "A", "phone": "0612345678", "language": "fr", "notify_sms": "on"}
+    )
+    citizen.refresh_from_db()
+    assert citizen.notify_sms is False

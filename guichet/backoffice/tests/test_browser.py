@@ -1,6 +1,7 @@
 """An agent's day in a real browser, with axe-core on every page."""
 
 import pytest
+from playwright.sync_api import expect
 
 from guichet.conftest import PASSWORD, check_accessibility
 
@@ -80,10 +81,12 @@ def test_an_administrator_brands_the_portal_accessibly(page, administrator, org)
     page.get_by_role("button", name="Enregistrer").click()
     page.get_by_text("Les paramètres de l'organisation sont enregistrés.").wait_for()
     header = page.locator(".site-header")
-    assert header.evaluate("e => getComputedStyle(e).backgroundColor") == "rgb(107, 45, 92)"
+    # expect() waits for the new stylesheet to apply (a plain read raced with its loading).
+    expect(header).to_have_css("background-color", "rgb(107, 45, 92)")
     check_accessibility(page)  # white on the new colour still passes
     page.goto("/")
-    assert header.evaluate("e => getComputedStyle(e).backgroundColor") == "rgb(107, 45, 92)"
+    # expect() waits for the new stylesheet to apply (a plain read raced with its loading).
+    expect(header).to_have_css("background-color", "rgb(107, 45, 92)")
     check_accessibility(page)
 
 

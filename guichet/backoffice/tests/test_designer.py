@@ -35,6 +35,7 @@ def procedure_urls(procedure):
         url("procedure_deadline", pk),
         url("procedure_routing", pk),
         url("procedure_templates", pk),
+        url("procedure_retention", pk),
         url("procedure_publication", pk),
         url("procedure_unpublish", pk),
         url("procedure_export", pk),
@@ -54,6 +55,7 @@ def post_urls(procedure):
         url("procedure_deadline", pk),
         url("procedure_routing", pk),
         url("procedure_templates", pk),
+        url("procedure_retention", pk),
         url("procedure_publish", pk),
         url("procedure_unpublish", pk),
     ]
@@ -635,6 +637,25 @@ def test_the_deadline_form(admin_client, draft):
     admin_client.post(address, {"days": "", "unit": "calendar", "at_risk_days": "3"})
     draft.refresh_from_db()
     assert draft.deadline == {}
+
+
+def test_the_retention_form(admin_client, draft):
+    address = url("procedure_retention", draft.pk)
+    page = admin_client.get(address).text
+    assert "Durée de conservation après la clôture" in page and "Anonymiser" in page
+    response = admin_client.post(address, {"retention_months": "0", "retention_action": "delete"})
+    assert response.status_code == 400 and 'value="0"' in response.text
+    response = admin_client.post(address, {"retention_months": "36", "retention_action": "burn"})
+    assert response.status_code == 400
+    draft.refresh_from_db()
+    assert draft.retention_months is None
+    response = admin_client.post(address, {"retention_months": "36", "retention_action": "delete"})
+    assert response.status_code == 303
+    draft.refresh_from_db()
+    assert (draft.retention_months, draft.retention_action) == (36, "delete")
+    admin_client.post(address, {"retention_months": "", "retention_action": "anonymize"})
+    draft.refresh_from_db()
+    assert (draft.retention_months, draft.retention_action) == (None, "anonymize")
 
 
 def test_the_tacit_decision_can_come_with_a_document(admin_client, draft):

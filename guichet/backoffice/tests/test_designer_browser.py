@@ -54,7 +54,7 @@ def test_an_administrator_designs_and_publishes_a_procedure(page, administrator,
     sections.get_by_role("link", name="Aperçu").click()
     page.get_by_label("Taille du composteur").wait_for()
     check_accessibility(page)
-    for name in ("Circuit", "Délai", "Orientation", "Notifications", "Description"):
+    for name in ("Circuit", "Délai", "Orientation", "Notifications", "Conservation", "Description"):
         sections.get_by_role("link", name=name).click()
         page.wait_for_load_state()
         check_accessibility(page)

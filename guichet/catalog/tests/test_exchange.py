@@ -255,6 +255,19 @@ def test_a_procedure_survives_the_loss_of_its_organization(procedure):
     assert case.service.slug == "secteur-est"
 
 
+def test_the_retention_travels_and_older_documents_without_it_are_read(procedure, fresh_org):
+    from guichet.catalog.actions import update_procedure_retention
+
+    procedure = update_procedure_retention(procedure=procedure, months=60, action="delete")
+    document = export_procedure(procedure)
+    assert (document["retention_months"], document["retention_action"]) == (60, "delete")
+    elsewhere = import_procedure(organization=fresh_org, document=document)
+    assert (elsewhere.retention_months, elsewhere.retention_action) == (60, "delete")
+    del document["retention_months"], document["retention_action"]
+    older = import_procedure(organization=fresh_org, document=document)
+    assert (older.retention_months, older.retention_action) == (None, "anonymize")
+
+
 def test_the_export_names_the_services_it_needs(procedure):
     document = export_procedure(procedure)
     assert document["format"] == FORMAT and document["format_version"] == 1
@@ -351,6 +364,9 @@ def refused(organization, document) -> list[str]:
         ({"processing_days": True}, "« processing_days » doit être de type nombre entier"),
         ({"processing_days": -1}, "« processing_days » ne peut pas être négatif."),
         ({"processing_days": 10**30}, "processing_days"),
+        ({"retention_months": 0}, "« retention_months » est un nombre de mois de 1 à 120"),
+        ({"retention_months": "24"}, "« retention_months » doit être de type nombre entier"),
+        ({"retention_action": "burn"}, "« retention_action » vaut « anonymize » ou « delete »."),
         ({"title": "  "}, "« title » est vide."),
         ({"title": "x" * 300}, "title"),
         ({"slug": "signaler voirie !"}, "« slug » ne doit contenir que"),

@@ -4,7 +4,7 @@ import re
 
 import pytest
 
-from guichet.lib.phone import phone_pattern
+from guichet.lib.phone import can_receive_sms, phone_pattern
 
 
 @pytest.mark.parametrize(
@@ -23,3 +23,21 @@ from guichet.lib.phone import phone_pattern
 )
 def test_a_number_is_found_however_it_was_typed(stored, found):
     assert bool(re.search(phone_pattern("+33612345678"), stored)) is found
+
+
+@pytest.mark.parametrize(
+    ("number", "expected"),
+    [
+        ("+33612345678", True),
+        ("+33712345678", True),
+        ("+33639981234", True),  # ARCEP's fiction range: possible, a mobile's
+        ("+33123456789", False),
+        ("+33912345678", False),
+        ("+447911123456", True),  # a British mobile
+        ("+442079460000", False),  # a London landline
+        ("", False),
+        ("not a number", False),
+    ],
+)
+def test_which_numbers_can_receive_sms(number, expected):
+    assert can_receive_sms(number) is expected

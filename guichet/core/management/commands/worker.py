@@ -14,10 +14,12 @@ logger = logging.getLogger("guichet.worker")
 
 
 def enqueue_periodic_tasks(last_run: dict[str, float], now: float) -> list[str]:
-    """Enqueues each periodic task whose interval has elapsed; returns their paths."""
+    """Enqueues each periodic task never run yet or whose interval has elapsed; returns their
+    paths. (`now` is a monotonic clock: its zero is arbitrary, e.g. the machine's boot.)"""
     started = []
     for path, interval in settings.GUICHET_PERIODIC_TASKS:
-        if now - last_run.get(path, 0.0) >= interval:
+        previous = last_run.get(path)
+        if previous is None or now - previous >= interval:
             import_string(path).enqueue()
             last_run[path] = now
             started.append(path)
