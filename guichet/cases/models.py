@@ -1,4 +1,6 @@
+import datetime
 import secrets
+import statistics
 
 from django.conf import settings
 from django.db import models
@@ -36,6 +38,9 @@ class Channel(models.TextChoices):
     API = "api", _("API")
 
 
+MIN_CASES_FOR_MEDIAN = 3
+
+
 class CaseQuerySet(models.QuerySet):
     def for_organization(self, organization):
         return self.filter(organization=organization)
@@ -68,6 +73,22 @@ class CaseQuerySet(models.QuerySet):
 
     def for_listing(self):
         return self.select_related("procedure", "service", "assignee")
+
+    def median_processing_days(self, procedure, *, window_days=90, now=None) -> float | None:
+        """The median time from filing to closing, in days, of the procedure's cases closed
+        in the last `window_days`; None with fewer than MIN_CASES_FOR_MEDIAN of them (a
+        "median" of one or two requests would mislead)."""
+        now = now or timezone.now()
+        rows = self.filter(
+            procedure=procedure,
+            category=Category.CLOSED,
+            closed_at__gte=now - datetime.timedelta(days=window_days),
+            closed_at__lte=now,
+        ).values_list("created_at", "closed_at")
+        durations = [(closed - created).total_seconds() / 86400 for created, closed in rows]
+        if len(durations) < MIN_CASES_FOR_MEDIAN:
+            return None
+        return statistics.median(durations)
 
 
 class Case(models.Model):
@@ -155,6 +176,8 @@ class Case(models.Model):
             models.Index(fields=["service", "category", "due_at"], name="case_inbox_idx"),
             models.Index(fields=["organization", "created_at"], name="case_org_created_idx"),
             models.Index(fields=["assignee", "category"], name="case_assignee_idx"),
+            # The processing time shown on a procedure's page: its recently closed cases.
+            models.Index(fields=["procedure", "closed_at"], name="case_closed_idx"),
         ]
 
     def __str__(self):

@@ -5,17 +5,28 @@ import re
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Max
+from django.db.models import F, Max
 from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
 from guichet.organization.models import Service
 
+from . import search
 from .conditions import referenced_fields
 from .deadline import deadline_errors
 from .formschema import validate_fields
-from .models import Procedure, ProcedureVersion, RetentionAction, Theme
+from .models import (
+    Audience,
+    InfoPage,
+    InfoPageKind,
+    InfoPageRevision,
+    LifeEvent,
+    Procedure,
+    ProcedureVersion,
+    RetentionAction,
+    Theme,
+)
 from .routing import routing_errors
 from .validation import notification_template_errors, validate_procedure_draft
 from .workflow import Workflow, default_workflow
@@ -46,6 +57,7 @@ def publish_procedure(*, procedure: Procedure, actor=None) -> ProcedureVersion:
     procedure.current_version = version
     procedure.is_published = True
     procedure.save(update_fields=["current_version", "is_published", "updated_at"])
+    search.index_procedure(procedure)
     return version
 
 
@@ -54,6 +66,7 @@ def unpublish_procedure(*, procedure: Procedure) -> Procedure:
     """Closes the procedure to new requests; filed cases go on with their version."""
     procedure.is_published = False
     procedure.save(update_fields=["is_published", "updated_at"])
+    search.index_procedure(procedure)
     return procedure
 
 
@@ -203,6 +216,7 @@ def update_procedure(
             "updated_at",
         ]
     )
+    search.index_procedure(procedure)
     return procedure
 
 
@@ -484,3 +498,106 @@ def update_procedure_templates(*, procedure: Procedure, templates: dict, actor=N
     procedure.templates = copy.deepcopy(templates)
     procedure.save(update_fields=["templates", "updated_at"])
     return procedure
+
+
+# --- Information pages ------------------------------------------------------------------------
+
+INFO_PAGE_TEXTS = ("title", "summary", "body", "title_en", "summary_en", "body_en")
+INFO_PAGE_FIELDS = (
+    *INFO_PAGE_TEXTS,
+    "kind",
+    "themes",
+    "life_events",
+    "audience",
+    "is_published",
+    "published_at",
+    "expires_at",
+    "review_at",
+)
+
+
+def _info_page_errors(organization, page, values: dict, procedures, related_pages) -> dict:
+    errors = {}
+    if not (values.get("title") or "").strip():
+        errors["title"] = [_("Indiquez le titre de la page.")]
+    if values.get("kind") not in InfoPageKind.values:
+        errors["kind"] = [_("Type de page inconnu.")]
+    if values.get("audience") not in Audience.values:
+        errors["audience"] = [_("Public inconnu.")]
+    if not set(values.get("themes") or []) <= set(Theme.values):
+        errors["themes"] = [_("Thème inconnu.")]
+    if not set(values.get("life_events") or []) <= set(LifeEvent.values):
+        errors["life_events"] = [_("Moment de vie inconnu.")]
+    published_at, expires_at = values.get("published_at"), values.get("expires_at")
+    if published_at and expires_at and expires_at <= published_at:
+        errors["expires_at"] = [_("La date de retrait doit suivre la date de publication.")]
+    if any(p.organization_id != organization.pk for p in procedures):
+        errors["procedures"] = [_("Choisissez des démarches de l'organisation.")]
+    if any(p.organization_id != organization.pk or p == page for p in related_pages):
+        errors["related_pages"] = [_("Choisissez d'autres pages de l'organisation.")]
+    return errors
+
+
+@transaction.atomic
+def save_info_page(
+    *, organization, actor, page: InfoPage | None = None, procedures=(), related_pages=(), **values
+) -> InfoPage:
+    """Creates (page=None) or updates an information page or FAQ entry, keeps a revision
+    of what it says with its author, and updates the search index."""
+    unknown = set(values) - set(INFO_PAGE_FIELDS) - {"slug"}
+    if unknown:
+        raise TypeError(f"unknown fields: {sorted(unknown)}")
+    if page is not None:
+        page = InfoPage.objects.select_for_update().get(pk=page.pk, organization=organization)
+    procedures, related_pages = list(procedures), list(related_pages)
+    merged = {name: getattr(page, name) for name in INFO_PAGE_FIELDS} if page else {}
+    merged.setdefault("kind", InfoPageKind.PAGE)
+    merged.setdefault("audience", Audience.EVERYONE)
+    merged.update(values)
+    errors = _info_page_errors(organization, page, merged, procedures, related_pages)
+    if errors:
+        raise ValidationError(errors)
+    now = timezone.now()
+    if page is None:
+        base = slugify(values.get("slug") or merged["title"])[:90] or "page"
+        taken = set(
+            InfoPage.objects.filter(organization=organization, slug__startswith=base).values_list(
+                "slug", flat=True
+            )
+        )
+        slug, number = base, 2
+        while slug in taken:
+            slug, number = f"{base}-{number}", number + 1
+        page = InfoPage(organization=organization, slug=slug, author=actor, created_at=now)
+    for name in INFO_PAGE_FIELDS:
+        value = merged.get(name)
+        if name in INFO_PAGE_TEXTS:
+            value = (value or "").strip()
+        elif name in ("themes", "life_events"):
+            value = sorted(set(value or []))
+        elif name == "is_published":
+            value = bool(value)
+        setattr(page, name, value)
+    page.updated_at = now
+    page.full_clean(exclude=["organization", "author"])
+    page.save()
+    page.procedures.set(procedures)
+    page.related_pages.set(related_pages)
+    InfoPageRevision.objects.create(
+        page=page,
+        author=actor,
+        created_at=now,
+        content={name: getattr(page, name) for name in (*INFO_PAGE_TEXTS, "is_published")},
+    )
+    search.index_page(page)
+    return page
+
+
+@transaction.atomic
+def count_info_page_answer(*, page: InfoPage, field: str) -> None:
+    """Counts one citizen's answer about a page: "helpful", "unhelpful", or "answered" (it
+    answered their question beside a request form: no request was needed)."""
+    column = {"helpful": "helpful_count", "unhelpful": "unhelpful_count"}.get(
+        field, "answered_count"
+    )
+    InfoPage.objects.filter(pk=page.pk).update(**{column: F(column) + 1})

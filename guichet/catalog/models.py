@@ -1,5 +1,7 @@
 from django.conf import settings
 from django.db import models
+from django.utils import timezone
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from guichet.organization.models import Organization, Service
@@ -157,3 +159,179 @@ class ProcedureVersion(models.Model):
 
     def get_workflow(self) -> Workflow:
         return Workflow(self.workflow)
+
+
+# --- Information for citizens: pages and frequently asked questions ---------------------------
+
+
+class LifeEvent(models.TextChoices):
+    """Moments of life under which the portal gathers pages and procedures."""
+
+    MOVING = "demenagement", _("Je déménage ou j'arrive dans la commune")
+    CHILD = "naissance", _("J'attends ou j'accueille un enfant")
+    SCHOOL = "scolarite", _("Mon enfant va à l'école")
+    UNION = "union", _("Je me marie ou je me pacse")
+    DEATH = "deces", _("Je perds un proche")
+    WORKS = "travaux", _("Je fais des travaux")
+    BUSINESS = "entreprise", _("J'ouvre un commerce ou une entreprise")
+    EVENT = "evenement", _("J'organise un événement")
+
+
+class Audience(models.TextChoices):
+    EVERYONE = "tous", _("Tout le monde")
+    RESIDENTS = "habitants", _("Habitants")
+    FAMILIES = "familles", _("Familles")
+    SENIORS = "seniors", _("Seniors")
+    PROFESSIONALS = "professionnels", _("Professionnels")
+    ASSOCIATIONS = "associations", _("Associations")
+
+
+class InfoPageKind(models.TextChoices):
+    PAGE = "page", _("Page d'information")
+    FAQ = "faq", _("Question fréquente")
+
+
+class InfoPageQuerySet(models.QuerySet):
+    def for_organization(self, organization):
+        return self.filter(organization=organization)
+
+    def visible(self, now=None):
+        """What citizens see: published, its publication date reached, not yet expired."""
+        now = now or timezone.now()
+        return self.filter(
+            models.Q(published_at__isnull=True) | models.Q(published_at__lte=now),
+            models.Q(expires_at__isnull=True) | models.Q(expires_at__gt=now),
+            is_published=True,
+        )
+
+    def due_for_review(self, today=None):
+        return self.filter(review_at__lte=today or timezone.localdate())
+
+
+class InfoPage(models.Model):
+    """A page of information or a frequently asked question, written by the organization.
+
+    The body is Markdown (headings, lists, links, images), rendered and sanitized on display
+    (catalog/markdown.py). French is the reference; the English fields are its translation,
+    shown to English readers when filled in. Every save keeps a revision (InfoPageRevision).
+    """
+
+    organization = models.ForeignKey(
+        Organization, on_delete=models.CASCADE, related_name="info_pages"
+    )
+    kind = models.CharField(
+        _("type"), max_length=8, choices=InfoPageKind.choices, default=InfoPageKind.PAGE
+    )
+    slug = models.SlugField(_("nom court"), max_length=100)
+    title = models.CharField(_("titre"), max_length=200)
+    summary = models.CharField(_("résumé"), max_length=300, blank=True)
+    body = models.TextField(_("texte"), blank=True)
+    title_en = models.CharField(_("titre (anglais)"), max_length=200, blank=True)
+    summary_en = models.CharField(_("résumé (anglais)"), max_length=300, blank=True)
+    body_en = models.TextField(_("texte (anglais)"), blank=True)
+    themes = models.JSONField(_("thèmes"), default=list, blank=True)
+    life_events = models.JSONField(_("moments de vie"), default=list, blank=True)
+    audience = models.CharField(
+        _("public"), max_length=16, choices=Audience.choices, default=Audience.EVERYONE
+    )
+    procedures = models.ManyToManyField(
+        Procedure, blank=True, related_name="info_pages", verbose_name=_("démarches liées")
+    )
+    related_pages = models.ManyToManyField(
+        "self", blank=True, symmetrical=False, verbose_name=_("pages liées")
+    )
+    is_published = models.BooleanField(_("publiée"), default=False)
+    published_at = models.DateTimeField(_("publiée à partir du"), null=True, blank=True)
+    expires_at = models.DateTimeField(_("retirée à partir du"), null=True, blank=True)
+    review_at = models.DateField(_("à relire le"), null=True, blank=True)
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("auteur"),
+    )
+    # Citizens' answers to "did this page help?" (InfoFeedback holds the comments) and to
+    # "this answered my question" beside a request form (the self-service counter).
+    helpful_count = models.PositiveIntegerField(default=0)
+    unhelpful_count = models.PositiveIntegerField(default=0)
+    answered_count = models.PositiveIntegerField(default=0)
+    created_at = models.DateTimeField(_("créée le"), default=timezone.now)
+    updated_at = models.DateTimeField(_("modifiée le"), default=timezone.now)
+
+    objects = InfoPageQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("page d'information")
+        verbose_name_plural = _("pages d'information")
+        ordering = ["title"]
+        constraints = [
+            models.UniqueConstraint(fields=["organization", "slug"], name="unique_info_page_slug")
+        ]
+        indexes = [models.Index(fields=["organization", "is_published"], name="info_visible_idx")]
+
+    def __str__(self):
+        return self.title
+
+    def localized(self, field: str, language: str | None = None) -> str:
+        """The field in `language` (the active one by default), French when not translated."""
+        language = language or get_language() or "fr"
+        if language.startswith("en"):
+            return getattr(self, f"{field}_en") or getattr(self, field)
+        return getattr(self, field)
+
+    @property
+    def display_title(self):
+        return self.localized("title")
+
+    @property
+    def display_summary(self):
+        return self.localized("summary")
+
+    @property
+    def display_body(self):
+        return self.localized("body")
+
+
+class InfoPageRevision(models.Model):
+    """What a page said after one save, and who saved it: the page's history."""
+
+    page = models.ForeignKey(InfoPage, on_delete=models.CASCADE, related_name="revisions")
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+    content = models.JSONField(default=dict)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+
+    def __str__(self):
+        return f"{self.page_id} @ {self.created_at:%Y-%m-%d %H:%M}"
+
+
+class SearchDocument(models.Model):
+    """One searchable text: a page or a procedure in one language, as the search index
+    (catalog/search.py) reads it. Kept in step by the actions that write pages and
+    procedures; the full-text index itself is the database's (an FTS5 table on SQLite, a
+    generated tsvector column with a GIN index on PostgreSQL, both made by the migration)."""
+
+    organization = models.ForeignKey(Organization, on_delete=models.CASCADE, related_name="+")
+    kind = models.CharField(max_length=16)  # "page", "faq" or "procedure"
+    object_id = models.PositiveBigIntegerField()
+    language = models.CharField(max_length=8)
+    title = models.TextField()
+    body = models.TextField()
+    words = models.TextField(default="")  # the folded words, for typing-mistake correction
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["kind", "object_id", "language"], name="one_search_document"
+            )
+        ]
+        indexes = [models.Index(fields=["organization", "language"], name="search_org_idx")]
+
+    def __str__(self):
+        return f"{self.kind} {self.object_id} ({self.language})"

@@ -1,11 +1,14 @@
 from django.urls import path
 
-from . import views
+from . import info, views
 
 app_name = "portal"
 urlpatterns = [
     path("", views.home, name="home"),
     path("accessibilite/", views.accessibility, name="accessibility"),
+    path("recherche/", info.search, name="search"),
+    path("recherche/suggestions/", info.search_suggestions, name="search_suggestions"),
+    path("infos/<slug:slug>/", info.info_page, name="info_page"),
     path("mon-espace/", views.my_space, name="my_space"),
     path("mon-espace/profil/", views.my_profile, name="my_profile"),
     path("mon-espace/mes-donnees/", views.my_data, name="my_data"),

@@ -447,6 +447,10 @@ def _step_context(request, procedure, draft, flow, step, link_form) -> dict:
         if draft
         else reverse("portal:procedure", args=[procedure.slug]),
         "autosave_url": reverse("portal:draft_autosave", args=[procedure.slug, step.number]),
+        # What the recent cases took, shown on the first step (not what was announced).
+        "median_days": Case.objects.median_processing_days(procedure)
+        if flow.previous(step) is None
+        else None,
     }
 
 

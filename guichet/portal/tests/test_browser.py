@@ -211,3 +211,51 @@ def test_starting_over_asks_first_in_a_dialog(page, works):
     dialog.get_by_role("button", name="Effacer et recommencer").click()
     page.get_by_text("Votre brouillon a été supprimé.").wait_for()
     assert Draft.objects.count() == 0
+
+
+@pytest.fixture
+def info_pages(org, procedure_a):
+    from guichet.catalog.actions import save_info_page
+
+    return save_info_page(
+        organization=org,
+        actor=None,
+        title="Passeport et carte d'identité",
+        summary="Les papiers à prévoir et les délais.",
+        body="## Pièces à fournir\n\n- une photo d'identité\n- un justificatif de domicile",
+        themes=["etat-civil"],
+        procedures=[procedure_a],
+        is_published=True,
+    )
+
+
+def test_a_citizen_finds_an_answer_with_suggestions_as_they_type(page, info_pages):
+    page.goto("/")
+    page.get_by_label("Rechercher une information ou une démarche").fill("passe")
+    suggestions = page.locator("#search-suggestions")
+    suggestions.get_by_role("link", name="Passeport et carte d'identité").wait_for()
+    check_accessibility(page)
+    page.get_by_label("Rechercher une information ou une démarche").fill("paseport")
+    page.keyboard.press("Enter")
+    page.wait_for_url("**/recherche/?q=paseport")
+    page.get_by_role("heading", name="1 résultat pour « paseport »").wait_for()
+    check_accessibility(page)
+    page.get_by_role("main").get_by_role("link", name="Passeport et carte d'identité").click()
+    page.get_by_role("heading", name="Pièces à fournir", level=2).wait_for()
+    check_accessibility(page)
+
+
+def test_search_and_pages_work_without_javascript(browser, live_server, info_pages):
+    context = browser.new_context(
+        java_script_enabled=False, base_url=live_server.url, locale="fr-FR"
+    )
+    page = context.new_page()
+    try:
+        page.goto("/")
+        page.get_by_label("Rechercher une information ou une démarche").fill("carte identite")
+        page.get_by_role("button", name="Rechercher").click()
+        page.wait_for_url("**/recherche/?q=carte+identite")
+        page.get_by_role("main").get_by_role("link", name="Passeport et carte d'identité").click()
+        page.get_by_role("link", name="Signaler un problème sur la voirie").wait_for()
+    finally:
+        context.close()
