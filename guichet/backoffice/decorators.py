@@ -59,3 +59,18 @@ def admin_required(view=None, *, hide_from_outsiders=False):
         return view(request, *args, **kwargs)
 
     return agent_required(wrapper, hide_from_outsiders=hide_from_outsiders)
+
+
+def info_editor_required(view=None, *, hide_from_outsiders=False):
+    """Lets through the members who write the information pages: administrators, and agents
+    given `can_edit_info`; other members get a 403, outsiders as by agent_required."""
+    if view is None:
+        return functools.partial(info_editor_required, hide_from_outsiders=hide_from_outsiders)
+
+    @functools.wraps(view)
+    def wrapper(request, *args, **kwargs):
+        if not request.membership.edits_info:
+            raise PermissionDenied
+        return view(request, *args, **kwargs)
+
+    return agent_required(wrapper, hide_from_outsiders=hide_from_outsiders)

@@ -1,7 +1,7 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
-from . import designer, people, settings_views, views
+from . import designer, info_views, people, place_views, settings_views, views
 
 app_name = "backoffice"
 urlpatterns = [
@@ -26,6 +26,19 @@ urlpatterns = [
     # The procedure designer (administrators). An item's id never holds a "-": the fixed
     # segments below that have one cannot be taken for an item.
     path("organisation/", settings_views.organization_settings, name="settings"),
+    path("infos/", info_views.info_list, name="info_pages"),
+    path("infos/nouvelle/", info_views.info_create, name="info_page_create"),
+    path("infos/a-ecrire/", info_views.info_topics, name="info_topics"),
+    path("infos/<int:pk>/", info_views.info_edit, name="info_page"),
+    path("lieux/", place_views.place_list, name="places"),
+    path("lieux/nouveau/", place_views.place_create, name="place_create"),
+    path("lieux/<int:pk>/", place_views.place_edit, name="place"),
+    path("lieux/<int:pk>/fermetures/", place_views.place_closure_add, name="place_closure_add"),
+    path(
+        "lieux/<int:pk>/fermetures/<int:closure>/supprimer/",
+        place_views.place_closure_delete,
+        name="place_closure_delete",
+    ),
     path("usagers/", people.people, name="people"),
     path("usagers/fiche/", people.person, name="person"),
     path("usagers/fiche/fusionner/", people.person_merge, name="person_merge"),

@@ -18,6 +18,7 @@ from .deadline import deadline_errors
 from .formschema import validate_fields
 from .models import (
     Audience,
+    InfoFeedback,
     InfoPage,
     InfoPageKind,
     InfoPageRevision,
@@ -25,6 +26,7 @@ from .models import (
     Procedure,
     ProcedureVersion,
     RetentionAction,
+    SearchMiss,
     Theme,
 )
 from .routing import routing_errors
@@ -540,7 +542,14 @@ def _info_page_errors(organization, page, values: dict, procedures, related_page
 
 @transaction.atomic
 def save_info_page(
-    *, organization, actor, page: InfoPage | None = None, procedures=(), related_pages=(), **values
+    *,
+    organization,
+    actor,
+    page: InfoPage | None = None,
+    procedures=(),
+    related_pages=(),
+    places=(),
+    **values,
 ) -> InfoPage:
     """Creates (page=None) or updates an information page or FAQ entry, keeps a revision
     of what it says with its author, and updates the search index."""
@@ -549,12 +558,14 @@ def save_info_page(
         raise TypeError(f"unknown fields: {sorted(unknown)}")
     if page is not None:
         page = InfoPage.objects.select_for_update().get(pk=page.pk, organization=organization)
-    procedures, related_pages = list(procedures), list(related_pages)
+    procedures, related_pages, places = list(procedures), list(related_pages), list(places)
     merged = {name: getattr(page, name) for name in INFO_PAGE_FIELDS} if page else {}
     merged.setdefault("kind", InfoPageKind.PAGE)
     merged.setdefault("audience", Audience.EVERYONE)
     merged.update(values)
     errors = _info_page_errors(organization, page, merged, procedures, related_pages)
+    if any(place.organization_id != organization.pk for place in places):
+        errors["places"] = [_("Choisissez des lieux de l'organisation.")]
     if errors:
         raise ValidationError(errors)
     now = timezone.now()
@@ -583,6 +594,7 @@ def save_info_page(
     page.save()
     page.procedures.set(procedures)
     page.related_pages.set(related_pages)
+    page.places.set(places)
     InfoPageRevision.objects.create(
         page=page,
         author=actor,
@@ -593,11 +605,42 @@ def save_info_page(
     return page
 
 
+MAX_FEEDBACK_LENGTH = 2000
+
+
 @transaction.atomic
-def count_info_page_answer(*, page: InfoPage, field: str) -> None:
-    """Counts one citizen's answer about a page: "helpful", "unhelpful", or "answered" (it
-    answered their question beside a request form: no request was needed)."""
-    column = {"helpful": "helpful_count", "unhelpful": "unhelpful_count"}.get(
-        field, "answered_count"
-    )
+def record_page_feedback(*, page: InfoPage, helpful: bool, comment: str = "") -> InfoFeedback:
+    """A citizen's "was this page useful?": counted on the page, kept with the comment for
+    its author."""
+    comment = (comment or "").strip()
+    if len(comment) > MAX_FEEDBACK_LENGTH:
+        raise ValidationError(
+            {
+                "comment": [
+                    _("Le commentaire dépasse %(max)s caractères.") % {"max": MAX_FEEDBACK_LENGTH}
+                ]
+            }
+        )
+    column = "helpful_count" if helpful else "unhelpful_count"
     InfoPage.objects.filter(pk=page.pk).update(**{column: F(column) + 1})
+    return InfoFeedback.objects.create(page=page, helpful=bool(helpful), comment=comment)
+
+
+def count_self_service_answer(*, page: InfoPage) -> None:
+    """A citizen about to file a request found their answer in this page instead: one
+    request fewer (the self-service rate)."""
+    InfoPage.objects.filter(pk=page.pk).update(answered_count=F("answered_count") + 1)
+
+
+def record_search_miss(*, organization, query: str) -> None:
+    """Counts a portal search that found nothing (the query folded, without stop words)."""
+    from guichet.lib.text import words
+
+    text = " ".join(words(query))[:200]
+    if not text:
+        return
+    day = timezone.localdate()
+    miss, _created = SearchMiss.objects.get_or_create(
+        organization=organization, query=text, day=day
+    )
+    SearchMiss.objects.filter(pk=miss.pk).update(count=F("count") + 1)

@@ -240,6 +240,9 @@ class InfoPage(models.Model):
     related_pages = models.ManyToManyField(
         "self", blank=True, symmetrical=False, verbose_name=_("pages liées")
     )
+    places = models.ManyToManyField(
+        "organization.Place", blank=True, related_name="info_pages", verbose_name=_("lieux")
+    )
     is_published = models.BooleanField(_("publiée"), default=False)
     published_at = models.DateTimeField(_("publiée à partir du"), null=True, blank=True)
     expires_at = models.DateTimeField(_("retirée à partir du"), null=True, blank=True)
@@ -309,6 +312,44 @@ class InfoPageRevision(models.Model):
 
     def __str__(self):
         return f"{self.page_id} @ {self.created_at:%Y-%m-%d %H:%M}"
+
+
+class InfoFeedback(models.Model):
+    """A citizen's answer to "was this page useful?", with their comment if they left one."""
+
+    page = models.ForeignKey(InfoPage, on_delete=models.CASCADE, related_name="feedback")
+    helpful = models.BooleanField(_("utile"))
+    comment = models.TextField(_("commentaire"), blank=True)
+    created_at = models.DateTimeField(_("reçu le"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("avis sur une page")
+        verbose_name_plural = _("avis sur les pages")
+        ordering = ["-created_at", "-pk"]
+
+    def __str__(self):
+        return f"{self.page_id}: {'+' if self.helpful else '-'}"
+
+
+class SearchMiss(models.Model):
+    """A search of the portal that found nothing, counted per day: what citizens look for
+    and the site does not say yet."""
+
+    organization = models.ForeignKey(Organization, on_delete=models.CASCADE, related_name="+")
+    query = models.CharField(max_length=200)  # folded: case and accents removed
+    day = models.DateField()
+    count = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["organization", "query", "day"], name="one_search_miss_a_day"
+            )
+        ]
+        indexes = [models.Index(fields=["organization", "day"], name="search_miss_day_idx")]
+
+    def __str__(self):
+        return f"{self.query} ({self.day}: {self.count})"
 
 
 class SearchDocument(models.Model):

@@ -45,6 +45,16 @@ class Result:
     object: object
 
 
+def page_result(page: InfoPage) -> Result:
+    return Result(
+        kind=page.kind,
+        title=page.display_title,
+        summary=page.display_summary,
+        url=reverse("portal:info_page", args=[page.slug]),
+        object=page,
+    )
+
+
 # --- Writing the index ----------------------------------------------------------------------
 
 
@@ -161,12 +171,13 @@ def _sqlite_hits(terms, organization_id, languages, limit):
         groups.append("(" + " OR ".join(options) + ")")
     placeholders = ", ".join(["%s"] * len(languages))
     sql = f"""
-        SELECT d.kind, d.object_id, d.language, bm25(catalog_search_fts, 10.0, 1.0) AS score
+        SELECT d.kind, d.object_id, d.language, -bm25(catalog_search_fts, 10.0, 1.0) AS score,
+               d.title
         FROM catalog_search_fts
         JOIN catalog_searchdocument d ON d.id = catalog_search_fts.rowid
         WHERE catalog_search_fts MATCH %s AND d.organization_id = %s
           AND d.language IN ({placeholders})
-        ORDER BY score LIMIT %s
+        ORDER BY score DESC LIMIT %s
     """  # noqa: S608 (placeholders only)
     with connection.cursor() as cursor:
         cursor.execute(sql, [" OR ".join(groups), organization_id, *languages, limit])
@@ -182,7 +193,7 @@ def _postgresql_hits(terms, organization_id, languages, limit):
         for language in languages:  # one text search configuration per query: the index works
             cursor.execute(
                 """
-                SELECT kind, object_id, language, ts_rank(vector, query, 1) AS score
+                SELECT kind, object_id, language, ts_rank(vector, query, 1) AS score, title
                 FROM catalog_searchdocument, to_tsquery(%s::regconfig, %s) AS query
                 WHERE vector @@ query AND organization_id = %s AND language = %s
                 ORDER BY score DESC LIMIT %s
@@ -191,6 +202,27 @@ def _postgresql_hits(terms, organization_id, languages, limit):
             )
             rows += cursor.fetchall()
     return sorted(rows, key=lambda row: -row[3])
+
+
+def _rerank(hits, terms):
+    """The engine's order, refined by the titles: a title that holds more of the query's
+    words comes first, then one that starts with them ("Passeport et carte d'identité"
+    before "Faut-il prendre rendez-vous pour un passeport ?"), then the engine's score."""
+
+    def matches(word, options, title_word):
+        return title_word.startswith(word) or title_word in options
+
+    def key(hit):
+        title_words = words(hit[4], keep_stop_words=True)
+        found = sum(
+            any(matches(word, near, title_word) for title_word in title_words)
+            for word, near in terms
+        )
+        first = terms[0]
+        leads = bool(title_words) and matches(first[0], first[1], title_words[0])
+        return (-found, not leads, -hit[3])
+
+    return sorted(hits, key=key)
 
 
 def search(organization, text: str, *, limit: int = 20, kinds=None) -> list[Result]:
@@ -202,9 +234,9 @@ def search(organization, text: str, *, limit: int = 20, kinds=None) -> list[Resu
     language = "en" if (get_language() or "fr").startswith("en") else "fr"
     languages = [language] if language == "fr" else ["en", "fr"]
     engine = _postgresql_hits if connection.vendor == "postgresql" else _sqlite_hits
-    hits = engine(terms, organization.pk, languages, limit * 3)
+    hits = _rerank(engine(terms, organization.pk, languages, limit * 3), terms)
     order, seen = [], set()
-    for kind, object_id, _language, _score in hits:  # best first; one entry per object
+    for kind, object_id, _language, _score, _title in hits:  # best first; one per object
         if (kind, object_id) not in seen:
             seen.add((kind, object_id))
             order.append((kind, object_id))
@@ -218,16 +250,7 @@ def search(organization, text: str, *, limit: int = 20, kinds=None) -> list[Resu
     results = []
     for kind, pk in order:
         if kind in ("page", "faq") and pk in pages:
-            page = pages[pk]
-            results.append(
-                Result(
-                    kind=kind,
-                    title=page.display_title,
-                    summary=page.display_summary,
-                    url=reverse("portal:info_page", args=[page.slug]),
-                    object=page,
-                )
-            )
+            results.append(page_result(pages[pk]))
         elif kind == "procedure" and pk in procedures:
             procedure = procedures[pk]
             results.append(

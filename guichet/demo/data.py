@@ -514,6 +514,8 @@ DEMOVILLE = {
         "website": "https://www.demoville.test",
     },
     "default": True,
+    # Its places, information pages and questions (guichet/demo/info.py).
+    "information": True,
     "postal_code": "12345",
     "town": "Démoville",
     "center": (46.9935, 2.1172),

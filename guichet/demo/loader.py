@@ -21,12 +21,13 @@ from guichet.accounts.models import User
 from guichet.cases import actions
 from guichet.cases.models import Case, Channel
 from guichet.cases.tasks import suppress_dispatch
-from guichet.catalog.actions import publish_procedure
-from guichet.catalog.models import Procedure
+from guichet.catalog.actions import publish_procedure, save_info_page
+from guichet.catalog.models import InfoPage, Procedure
 from guichet.catalog.workflow import default_workflow
-from guichet.organization.models import Membership, Organization, Role, Service
+from guichet.organization.models import Membership, Organization, Place, Role, Service
+from guichet.organization.places import add_closure, save_place
 
-from . import data
+from . import data, info
 
 PASSWORD = "demo-guichet"
 SEED = 2026
@@ -222,6 +223,20 @@ def _load_organization(spec, rng, now, citizens, password) -> tuple[Organization
             group = context.handlers if role == Role.AGENT else context.supervisors
             group.setdefault(services[slug].pk, []).append(user)
 
+    if spec.get("information"):
+        admin = next(
+            (
+                u
+                for u in Membership.objects.filter(
+                    organization=organization, role=Role.ADMINISTRATOR
+                )
+                .select_related("user")
+                .order_by("pk")
+            ),
+            None,
+        )
+        _load_information(organization, services, admin.user if admin else None, rng, now)
+
     dates = sorted(_submission(rng, now) for _ in range(spec["case_count"]))
     weights = [weight for _procedure, _kind, weight in procedures]
     with suppress_dispatch():
@@ -230,6 +245,64 @@ def _load_organization(spec, rng, now, citizens, password) -> tuple[Organization
             _make_case(context, procedure, kind, submitted_at, channel)
         _apply_tacit_decisions(organization, now)
     return organization, len(dates)
+
+
+def _load_information(organization, services, author, rng, now) -> None:
+    """The places, information pages and questions of guichet/demo/info.py."""
+    today = timezone.localdate(now)
+    places = {}
+    for item in info.PLACES:
+        item = dict(item)
+        slug, closures = item.pop("slug"), item.pop("closures")
+        place = save_place(
+            organization=organization,
+            services=[services[name] for name in item.pop("services")],
+            **item,
+        )
+        Place.objects.filter(pk=place.pk).update(slug=slug)
+        place.slug = slug
+        for first, last, reason in closures:
+            add_closure(
+                place=place,
+                first_day=today + datetime.timedelta(days=first),
+                last_day=today + datetime.timedelta(days=last),
+                reason=reason,
+            )
+        places[slug] = place
+    procedures = {p.slug: p for p in Procedure.objects.filter(organization=organization)}
+    pages = {}
+    for kind, title, summary, body, themes, events, procs, where, _related in info.PAGES:
+        title_en, summary_en, body_en = info.ENGLISH.get(title, ("", "", ""))
+        review = today + datetime.timedelta(days=rng.randint(60, 330))
+        if title in info.DUE_FOR_REVIEW:
+            review = today - datetime.timedelta(days=rng.randint(3, 40))
+        pages[title] = save_info_page(
+            organization=organization,
+            actor=author,
+            kind=kind,
+            title=title,
+            summary=summary,
+            body=body,
+            title_en=title_en,
+            summary_en=summary_en,
+            body_en=body_en,
+            themes=themes,
+            life_events=events,
+            procedures=[procedures[slug] for slug in procs],
+            places=[places[slug] for slug in where],
+            is_published=True,
+            review_at=review,
+        )
+    for item in info.PAGES:
+        title, related = item[1], item[8]
+        if related:
+            pages[title].related_pages.set([pages[other] for other in related])
+    for page in pages.values():  # what readers said over the year
+        InfoPage.objects.filter(pk=page.pk).update(
+            helpful_count=rng.randint(3, 60),
+            unhelpful_count=rng.randint(0, 8),
+            answered_count=rng.randint(0, 25),
+        )
 
 
 def _apply_tacit_decisions(organization, now) -> None:

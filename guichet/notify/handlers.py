@@ -11,6 +11,8 @@ from django.utils import translation
 from guichet.cases.models import EventKind, Message
 from guichet.cases.templating import render_admin_template, template_variables
 from guichet.lib.phone import can_receive_sms
+from guichet.organization.models import Place
+from guichet.organization.places import upcoming_closures, week_lines
 
 from .models import OutgoingEmail, OutgoingSMS
 from .sms import MAX_LENGTH as SMS_MAX_LENGTH
@@ -63,6 +65,16 @@ def _queue_procedure_template(event, key: str, context: dict) -> bool:
         return False
     _queue_text(event, case.contact_email, subject, body)
     return True
+
+
+def places_of(service_id) -> list[dict]:
+    """Where the case's service receives the public, for the acknowledgement: hours of the
+    week and the closures of the coming weeks."""
+    places = Place.objects.filter(services=service_id).prefetch_related("closures")
+    return [
+        {"place": place, "week": week_lines(place), "closures": upcoming_closures(place)}
+        for place in places
+    ]
 
 
 def sms_number(case) -> str:
@@ -123,6 +135,8 @@ def on_case_event(event) -> None:
             context["due_date"] = datetime.date.fromisoformat(due_date) if due_date else None
         elif event.kind == EventKind.MESSAGE:
             context["message"] = Message.objects.get(pk=event.payload["message"])
+        elif event.kind == EventKind.SUBMITTED:
+            context["places"] = places_of(case.service_id)
         template = {
             EventKind.SUBMITTED: "acknowledgement",
             EventKind.TRANSITIONED: "status",

@@ -19,6 +19,6 @@ class ServiceAdmin(admin.ModelAdmin):
 
 @admin.register(Membership)
 class MembershipAdmin(admin.ModelAdmin):
-    list_display = ["user", "organization", "role"]
-    list_filter = ["organization", "role"]
+    list_display = ["user", "organization", "role", "can_edit_info"]
+    list_filter = ["organization", "role", "can_edit_info"]
     filter_horizontal = ["services"]

@@ -240,6 +240,8 @@ class Membership(models.Model):
     services = models.ManyToManyField(
         Service, blank=True, related_name="memberships", verbose_name=_("services")
     )
+    # Writes the information pages and FAQ of the portal (administrators always may).
+    can_edit_info = models.BooleanField(_("rédige les pages d'information"), default=False)
 
     objects = MembershipQuerySet.as_manager()
 
@@ -256,3 +258,70 @@ class Membership(models.Model):
     @property
     def sees_all_services(self) -> bool:
         return self.role == Role.ADMINISTRATOR
+
+    @property
+    def edits_info(self) -> bool:
+        return self.role == Role.ADMINISTRATOR or self.can_edit_info
+
+
+class Place(models.Model):
+    """A place where the public is received (the town hall, an annex, a service's counter):
+    its address, phone, position on the map, weekly opening hours and exceptional closures.
+    Services are received at places; pages and e-mails show them."""
+
+    organization = models.ForeignKey(
+        Organization,
+        on_delete=models.CASCADE,
+        related_name="places",
+        verbose_name=_("organisation"),
+    )
+    name = models.CharField(_("nom"), max_length=200)
+    slug = models.SlugField(_("nom court"), max_length=100)
+    address = models.TextField(_("adresse"), blank=True)
+    phone = models.CharField(_("téléphone"), max_length=32, blank=True)
+    email = models.EmailField(_("e-mail"), blank=True)
+    latitude = models.FloatField(_("latitude"), null=True, blank=True)
+    longitude = models.FloatField(_("longitude"), null=True, blank=True)
+    # {"0": [["08:30", "12:00"], ["13:30", "17:00"]], ..., "6": []}: Monday is "0" (lib/hours).
+    hours = models.JSONField(_("horaires d'ouverture"), default=dict, blank=True)
+    hours_note = models.CharField(_("précision sur les horaires"), max_length=300, blank=True)
+    services = models.ManyToManyField(
+        Service, blank=True, related_name="places", verbose_name=_("services reçus")
+    )
+
+    class Meta:
+        verbose_name = _("lieu d'accueil")
+        verbose_name_plural = _("lieux d'accueil")
+        ordering = ["name"]
+        constraints = [
+            models.UniqueConstraint(fields=["organization", "slug"], name="unique_place_slug")
+        ]
+
+    def __str__(self):
+        return self.name
+
+    def week(self) -> list[tuple[str, list]]:
+        """(day name, ranges) from Monday to Sunday."""
+        names = [
+            _("Lundi"), _("Mardi"), _("Mercredi"), _("Jeudi"), _("Vendredi"), _("Samedi"),
+            _("Dimanche"),
+        ]  # fmt: skip
+        hours = self.hours if isinstance(self.hours, dict) else {}
+        return [(names[day], hours.get(str(day), [])) for day in range(7)]
+
+
+class PlaceClosure(models.Model):
+    """An exceptional closure of a place, from its first to its last day (both included)."""
+
+    place = models.ForeignKey(Place, on_delete=models.CASCADE, related_name="closures")
+    first_day = models.DateField(_("premier jour"))
+    last_day = models.DateField(_("dernier jour"))
+    reason = models.CharField(_("motif"), max_length=200, blank=True)
+
+    class Meta:
+        verbose_name = _("fermeture exceptionnelle")
+        verbose_name_plural = _("fermetures exceptionnelles")
+        ordering = ["first_day"]
+
+    def __str__(self):
+        return f"{self.place}: {self.first_day} – {self.last_day}"

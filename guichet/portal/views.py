@@ -25,8 +25,11 @@ from guichet.cases import actions
 from guichet.cases.access import get_case_by_tracking_code, get_draft
 from guichet.cases.models import Attachment, Case, Channel, Draft, EventKind
 from guichet.catalog.formschema import clean_page, display_answers, is_answer, item_type
-from guichet.catalog.models import Procedure, Theme
+from guichet.catalog.models import InfoPage, Procedure, Theme
+from guichet.catalog.search import page_result
 from guichet.core.ratelimit import client_address, hit
+from guichet.organization.models import Place
+from guichet.organization.places import place_cards
 
 from .forms import (
     ANSWER_PREFIX,
@@ -51,6 +54,7 @@ DRAFT_LINK_RATE_LIMIT = 5
 DRAFT_LINK_RATE_WINDOW = 3600
 # The requests "my space" lists, the latest first.
 MY_SPACE_LIMIT = 200
+RELATED_ANSWERS = 5
 # Autosaves per client address and per minute: one every two seconds of typing is plenty.
 AUTOSAVE_RATE_LIMIT = 40
 
@@ -100,13 +104,18 @@ def home(request):
     for procedure in procedures:
         theme = procedure.theme if procedure.theme in Theme.values else Theme.GENERAL
         by_theme.setdefault(theme, []).append(procedure)
+    from .info import navigation  # the information side of the portal imports this module
+
+    info = navigation(request.organization)
     themes = [
-        {"code": code, "label": label, "procedures": by_theme[code]}
+        {"code": code, "label": label, "procedures": by_theme.get(code, [])}
         for code, label in Theme.choices
-        if code in by_theme
+        if code in by_theme or code in info["themes_with_pages"]
     ]
     return render(
-        request, "portal/home.html", {"themes": themes, "lookup_form": TrackingLookupForm()}
+        request,
+        "portal/home.html",
+        {"themes": themes, "lookup_form": TrackingLookupForm(), **info},
     )
 
 
@@ -433,6 +442,7 @@ def _step(request, procedure, draft, flow, step):
 
 
 def _step_context(request, procedure, draft, flow, step, link_form) -> dict:
+    first = flow.previous(step) is None
     if not request.user.is_authenticated and link_form is None:
         link_form = DraftLinkForm(initial={"draft_email": draft.email if draft else ""})
     return {
@@ -448,9 +458,22 @@ def _step_context(request, procedure, draft, flow, step, link_form) -> dict:
         else reverse("portal:procedure", args=[procedure.slug]),
         "autosave_url": reverse("portal:draft_autosave", args=[procedure.slug, step.number]),
         # What the recent cases took, shown on the first step (not what was announced).
-        "median_days": Case.objects.median_processing_days(procedure)
-        if flow.previous(step) is None
-        else None,
+        "median_days": Case.objects.median_processing_days(procedure) if first else None,
+        # The answers written for this procedure, beside its first step.
+        "related_answers": [
+            page_result(page)
+            for page in InfoPage.objects.visible()
+            .filter(organization=procedure.organization, procedures=procedure)
+            .order_by("title")[:RELATED_ANSWERS]
+        ]
+        if first
+        else [],
+        # Where the procedure's service receives the public.
+        "places": place_cards(
+            Place.objects.filter(services=procedure.service_id).prefetch_related("closures")
+        )
+        if first
+        else [],
     }
 
 

@@ -65,6 +65,17 @@ def test_an_exact_title_beats_a_body_mention(org, pages):
     assert "Recensement citoyen" in found
 
 
+def test_a_title_that_starts_with_the_words_comes_first(org, pages):
+    faq = page(
+        org,
+        "Faut-il prendre rendez-vous pour un passeport ?",
+        "Oui.",
+        kind="faq",
+    )
+    found = titles(org, "passeport")
+    assert found[:3] == ["Passeport et carte d'identité", faq.title, "Recensement citoyen"]
+
+
 def test_drafts_expired_future_and_other_organizations_pages_are_never_found(org, pages):
     found = titles(org, "passeport")
     assert set(found) == {"Passeport et carte d'identité", "Recensement citoyen"}

@@ -290,3 +290,22 @@ def test_reset_loads_the_same_demo_again(demo_output):
     call_command("demo", force=True, reset=True, as_of=AS_OF, stdout=io.StringIO())
     assert fingerprint() == before
     assert Organization.objects.filter(slug="demoville").count() == 1
+
+
+def test_demoville_answers_before_a_request_is_needed(demoville):
+    from guichet.catalog import search
+    from guichet.catalog.models import InfoPage
+    from guichet.organization.models import Place
+
+    pages = InfoPage.objects.visible().filter(organization=demoville)
+    assert pages.count() >= 30
+    assert pages.filter(kind="faq").count() >= 10
+    themes = {theme for page in pages for theme in page.themes}
+    assert themes >= {"etat-civil", "voirie", "dechets", "ecoles", "urbanisme", "associations"}
+    assert InfoPage.objects.filter(organization=demoville).due_for_review().count() == 2
+    assert [r.title for r in search.search(demoville, "passeport")][0] == (
+        "Passeport et carte d'identité"
+    )
+    hall = Place.objects.get(organization=demoville, slug="hotel-de-ville")
+    assert hall.closures.exists() and hall.services.filter(slug="etat-civil").exists()
+    assert not InfoPage.objects.exclude(organization=demoville).exists()

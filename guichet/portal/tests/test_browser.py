@@ -243,6 +243,31 @@ def test_a_citizen_finds_an_answer_with_suggestions_as_they_type(page, info_page
     page.get_by_role("main").get_by_role("link", name="Passeport et carte d'identité").click()
     page.get_by_role("heading", name="Pièces à fournir", level=2).wait_for()
     check_accessibility(page)
+    page.get_by_label("Un commentaire ? (facultatif, sans données personnelles)").fill("Clair.")
+    page.get_by_role("button", name="Oui, elle m'a été utile").click()
+    page.get_by_text("Merci pour votre avis").wait_for()
+    check_accessibility(page)
+    page.get_by_role("navigation", name="Fil d’Ariane").get_by_role(
+        "link", name="État civil"
+    ).click()
+    page.get_by_role("heading", name="État civil et citoyenneté", level=1).wait_for()
+    check_accessibility(page)
+    info_pages.refresh_from_db()
+    assert info_pages.helpful_count == 1
+
+
+def test_answers_appear_beside_a_request_form_as_one_writes(page, info_pages, procedure_a):
+    from guichet.cases.models import Case
+
+    page.goto(f"/demarches/{procedure_a.slug}/")
+    page.get_by_label("Description").fill("Je dois refaire ma carte d'identité")
+    answers = page.locator("#answers")
+    answers.get_by_role("button", name="Cela répond à ma question").first.wait_for()
+    check_accessibility(page)
+    answers.get_by_role("button", name="Cela répond à ma question").first.click()
+    page.get_by_text("Aucune demande n'a été envoyée").wait_for()
+    info_pages.refresh_from_db()
+    assert info_pages.answered_count == 1 and not Case.objects.exists()
 
 
 def test_search_and_pages_work_without_javascript(browser, live_server, info_pages):

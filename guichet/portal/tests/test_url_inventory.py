@@ -17,6 +17,12 @@ ISOLATION_TESTS = {
         "test_drafts.py::test_autosave_refuses_a_later_step_without_a_draft_and_others_drafts"
     ),
     "info_page": "test_info.py::test_pages_citizens_may_not_read_answer_404 (and other org's)",
+    "info_feedback": "test_info.py::test_feedback_and_answers_need_a_visible_page",
+    "info_answered": "test_info.py::test_feedback_and_answers_need_a_visible_page",
+    "theme": "test_info.py::test_themes_and_life_events_list_what_citizens_may_read",
+    "life_event": "test_info.py::test_themes_and_life_events_list_what_citizens_may_read",
+    "place": "test_places.py::test_a_place_of_another_organization_answers_404",
+    "procedure_answers": "test_info.py::test_answers_are_only_for_a_published_procedure_here",
 }
 
 

@@ -81,8 +81,28 @@
     follow();
   }
 
+  /* A place shown on a map (no input): a marker at data-lat, data-lng. */
+  function initPoint(container) {
+    if (typeof L === "undefined" || container.dataset.ready) return;
+    if (!document.getElementById("guichet-map-config")) return;
+    var lat = parseFloat(container.dataset.lat), lng = parseFloat(container.dataset.lng);
+    if (isNaN(lat) || isNaN(lng)) return;
+    container.dataset.ready = "1";
+    container.hidden = false;
+    var canvas = container.querySelector(".map-canvas");
+    var config = JSON.parse(document.getElementById("guichet-map-config").textContent);
+    var map = L.map(canvas, { scrollWheelZoom: false }).setView([lat, lng], 17);
+    canvas.setAttribute("aria-label", container.dataset.label);
+    canvas.setAttribute("role", "region");
+    if (config.tiles) {
+      L.tileLayer(config.tiles, { maxZoom: 19, attribution: config.attribution }).addTo(map);
+    }
+    L.marker([lat, lng], { alt: container.dataset.label, keyboard: false }).addTo(map);
+  }
+
   function initAll(root) {
     (root || document).querySelectorAll("[data-map-picker]").forEach(init);
+    (root || document).querySelectorAll("[data-map-point]").forEach(initPoint);
   }
 
   if (document.readyState === "loading") {
