@@ -173,6 +173,7 @@ def procedure_create(request):
                     theme=data["theme"],
                     summary=data["summary"],
                     description=data["description"],
+                    to_prepare=data["to_prepare"],
                     asks_location=data["asks_location"],
                     actor=request.user,
                 )
@@ -263,6 +264,7 @@ def procedure_detail(request, pk):
                 "theme": procedure.theme,
                 "summary": procedure.summary,
                 "description": procedure.description,
+                "to_prepare": procedure.to_prepare,
                 "asks_location": procedure.asks_location,
                 "processing_days": procedure.processing_days,
             },

@@ -498,6 +498,15 @@ class ProcedureDescriptionForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 6}),
         help_text=_("Affichée au-dessus du formulaire : qui peut demander, pièces à prévoir…"),
     )
+    to_prepare = forms.CharField(
+        label=_("À préparer"),
+        required=False,
+        max_length=5000,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text=_(
+            "Une pièce ou une information par ligne : le portail les liste avant le formulaire."
+        ),
+    )
     asks_location = forms.BooleanField(
         label=_("Demander une localisation"),
         required=False,

@@ -174,25 +174,35 @@ def _page(request, form, place, closure_form=None, status=200):
     )
 
 
+def _post(request, place: Place | None):
+    """Saves the posted form (a new place when `place` is None); the page again, 400, when
+    it cannot be."""
+    form = PlaceForm(request.POST, organization=request.organization)
+    if form.is_valid():
+        try:
+            saved = save_place(
+                organization=request.organization,
+                place=place,
+                services=form.cleaned_data["services"],
+                **form.values(),
+            )
+        except ValidationError as error:
+            add_errors(form, error)
+        else:
+            if place is None:
+                messages.success(request, _("Le lieu « %(name)s » est créé.") % {"name": saved})
+            else:
+                messages.success(request, _("Le lieu est enregistré."))
+            return _see_other(reverse("backoffice:place", args=[saved.pk]))
+    return _page(request, form, place, status=400)
+
+
 @never_cache
 @admin_required
 @require_http_methods(["GET", "HEAD", "POST"])
 def place_create(request):
     if request.method == "POST":
-        form = PlaceForm(request.POST, organization=request.organization)
-        if form.is_valid():
-            try:
-                place = save_place(
-                    organization=request.organization,
-                    services=form.cleaned_data["services"],
-                    **form.values(),
-                )
-            except ValidationError as error:
-                add_errors(form, error)
-            else:
-                messages.success(request, _("Le lieu « %(name)s » est créé.") % {"name": place})
-                return _see_other(reverse("backoffice:place", args=[place.pk]))
-        return _page(request, form, None, status=400)
+        return _post(request, None)
     return _page(request, PlaceForm(organization=request.organization), None)
 
 
@@ -202,21 +212,7 @@ def place_create(request):
 def place_edit(request, pk):
     place = get_place_for_admin(request, pk)
     if request.method == "POST":
-        form = PlaceForm(request.POST, organization=request.organization)
-        if form.is_valid():
-            try:
-                place = save_place(
-                    organization=request.organization,
-                    place=place,
-                    services=form.cleaned_data["services"],
-                    **form.values(),
-                )
-            except ValidationError as error:
-                add_errors(form, error)
-            else:
-                messages.success(request, _("Le lieu est enregistré."))
-                return _see_other(reverse("backoffice:place", args=[place.pk]))
-        return _page(request, form, place, status=400)
+        return _post(request, place)
     return _page(
         request, PlaceForm(organization=request.organization, initial=_initial(place)), place
     )

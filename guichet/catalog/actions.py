@@ -10,6 +10,7 @@ from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
+from guichet.lib.text import free_slug
 from guichet.organization.models import Service
 
 from . import search
@@ -79,7 +80,7 @@ def unpublish_procedure(*, procedure: Procedure) -> Procedure:
 # by the workflow, the tacit decision's state), so that the draft stays publishable — but for
 # a service deleted in the meantime, which publication reports.
 
-PROCEDURE_TEXTS = ("title", "summary", "description")
+PROCEDURE_TEXTS = ("title", "summary", "description", "to_prepare")
 
 
 def _locked_draft(procedure: Procedure) -> Procedure:
@@ -88,19 +89,13 @@ def _locked_draft(procedure: Procedure) -> Procedure:
     return Procedure.objects.select_for_update().get(pk=procedure.pk)
 
 
+def _taken_slugs(rows, base: str) -> set[str]:
+    return set(rows.filter(slug__startswith=base).values_list("slug", flat=True))
+
+
 def _free_procedure_slug(organization, base: str) -> str:
     base = (base or "demarche")[:90].strip("-") or "demarche"
-    taken = set(
-        Procedure.objects.filter(organization=organization, slug__startswith=base).values_list(
-            "slug", flat=True
-        )
-    )
-    if base not in taken:
-        return base
-    number = 2
-    while f"{base}-{number}" in taken:
-        number += 1
-    return f"{base}-{number}"
+    return free_slug(base, _taken_slugs(Procedure.objects.filter(organization=organization), base))
 
 
 def _description_errors(*, organization, service, theme, title, processing_days) -> dict:
@@ -130,6 +125,7 @@ def create_procedure(
     description: str = "",
     asks_location: bool = False,
     processing_days: int | None = None,
+    to_prepare: str = "",
     actor=None,
 ) -> Procedure:
     """Creates an unpublished procedure with an empty form and the default workflow.
@@ -162,6 +158,7 @@ def create_procedure(
         theme=theme,
         summary=(summary or "").strip(),
         description=(description or "").strip(),
+        to_prepare=(to_prepare or "").strip(),
         asks_location=bool(asks_location),
         processing_days=processing_days,
         fields=[],
@@ -183,9 +180,11 @@ def update_procedure(
     description: str = "",
     asks_location: bool = False,
     processing_days: int | None = None,
+    to_prepare: str = "",
     actor=None,
 ) -> Procedure:
-    """Changes what the portal says of the procedure (title, texts, theme, service, location).
+    """Changes what the portal says of the procedure (title, texts, what to prepare, theme,
+    service, location).
 
     These are not versioned: the portal shows the new texts at once, published or not. The
     slug (the portal address) does not change.
@@ -205,6 +204,7 @@ def update_procedure(
     procedure.theme = theme
     procedure.summary = (summary or "").strip()
     procedure.description = (description or "").strip()
+    procedure.to_prepare = (to_prepare or "").strip()
     procedure.asks_location = bool(asks_location)
     procedure.processing_days = processing_days
     procedure.full_clean()
@@ -571,14 +571,8 @@ def save_info_page(
     now = timezone.now()
     if page is None:
         base = slugify(values.get("slug") or merged["title"])[:90] or "page"
-        taken = set(
-            InfoPage.objects.filter(organization=organization, slug__startswith=base).values_list(
-                "slug", flat=True
-            )
-        )
-        slug, number = base, 2
-        while slug in taken:
-            slug, number = f"{base}-{number}", number + 1
+        rows = InfoPage.objects.filter(organization=organization)
+        slug = free_slug(base, _taken_slugs(rows, base))
         page = InfoPage(organization=organization, slug=slug, author=actor, created_at=now)
     for name in INFO_PAGE_FIELDS:
         value = merged.get(name)

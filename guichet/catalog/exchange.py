@@ -15,6 +15,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from guichet.lib.text import free_slug
 from guichet.organization.models import Service
 
 from .actions import MAX_RETENTION_MONTHS, publish_procedure, retention_errors
@@ -44,11 +45,12 @@ DOCUMENT_TYPES = {
     "services": (list, LIST),
 }
 # Keys added since the format's first documents: optional, with these values when absent.
-OPTIONAL_KEYS = {"retention_months": None, "retention_action": "anonymize"}
+OPTIONAL_KEYS = {"retention_months": None, "retention_action": "anonymize", "to_prepare": ""}
 DOCUMENT_TYPES.update(
     {
         "retention_months": ((int, type(None)), gettext_lazy("nombre entier ou null")),
         "retention_action": (str, TEXT),
+        "to_prepare": (str, TEXT),
     }
 )
 
@@ -116,6 +118,7 @@ def export_procedure(procedure: Procedure) -> dict:
         "slug": procedure.slug,
         "summary": procedure.summary,
         "description": procedure.description,
+        "to_prepare": procedure.to_prepare,
         "theme": procedure.theme,
         "asks_location": procedure.asks_location,
         "processing_days": procedure.processing_days,
@@ -256,17 +259,11 @@ def _messages(error: ValidationError, prefix: str = "") -> list[str]:
 
 
 def _free_slug(organization, slug: str) -> str:
-    taken = set(
-        Procedure.objects.filter(organization=organization, slug__startswith=slug[:90]).values_list(
-            "slug", flat=True
-        )
-    )
-    if slug not in taken:
+    if not Procedure.objects.filter(organization=organization, slug=slug).exists():
         return slug
-    number = 2
-    while f"{slug[:90]}-{number}" in taken:
-        number += 1
-    return f"{slug[:90]}-{number}"
+    base = slug[:90]
+    taken = Procedure.objects.filter(organization=organization, slug__startswith=base)
+    return free_slug(base, set(taken.values_list("slug", flat=True)))
 
 
 def _refuse_constant(name):
@@ -355,6 +352,7 @@ def import_procedure(*, organization, document, actor=None, publish=False) -> Pr
         slug=_free_slug(organization, document["slug"]),
         summary=document["summary"],
         description=document["description"],
+        to_prepare=document.get("to_prepare", OPTIONAL_KEYS["to_prepare"]),
         theme=document["theme"],
         asks_location=document["asks_location"],
         processing_days=document["processing_days"],

@@ -74,6 +74,8 @@ class Procedure(models.Model):
     processing_days = models.PositiveIntegerField(
         _("délai de traitement (jours)"), null=True, blank=True
     )
+    # What to have at hand before starting, one item per line: shown as a list on the portal.
+    to_prepare = models.TextField(_("à préparer"), blank=True)
     # How long closed requests are kept (durée d'utilité administrative), then what becomes of
     # them. A policy of the procedure, not of a version: it applies to all its cases at once.
     retention_months = models.PositiveIntegerField(
@@ -118,6 +120,9 @@ class Procedure(models.Model):
     def get_workflow(self) -> Workflow:
         """The workflow being designed (cases use their version's)."""
         return Workflow(self.workflow)
+
+    def preparation_items(self) -> list[str]:
+        return [line.strip(" -•\t") for line in self.to_prepare.splitlines() if line.strip(" -•\t")]
 
 
 class ProcedureVersion(models.Model):

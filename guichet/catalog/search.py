@@ -112,7 +112,7 @@ def index_procedure(procedure: Procedure) -> None:
     """(Re)indexes a procedure open to requests (its texts are French only)."""
     documents = []
     if procedure.is_published and procedure.current_version_id:
-        text = f"{procedure.summary}\n{procedure.description}"
+        text = f"{procedure.summary}\n{procedure.description}\n{procedure.to_prepare}"
         documents.append(_document(procedure, "procedure", "fr", procedure.title, text))
     _replace(["procedure"], procedure, documents)
 

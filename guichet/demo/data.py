@@ -592,6 +592,9 @@ DEMOVILLE = {
             "slug": "acte-etat-civil",
             "theme": "etat-civil",
             "processing_days": 10,
+            "to_prepare": "Le nom, les prénoms et la date de l'acte (naissance, mariage, décès)\n"
+            "Les noms des parents de la personne concernée\n"
+            "Votre lien avec elle, si l'acte n'est pas le vôtre",
             "summary": "Copie intégrale ou extrait d'acte de naissance, de mariage ou de décès, "
             "gratuit.",
             "description": (
@@ -640,6 +643,9 @@ DEMOVILLE = {
             "slug": "reserver-une-salle",
             "theme": "associations",
             "processing_days": 21,
+            "to_prepare": "La date et les horaires de la manifestation\n"
+            "Le nombre de participants attendus\n"
+            "L'attestation d'assurance responsabilité civile de l'organisateur",
             "summary": "Salle des fêtes, salle polyvalente ou salle de réunion, pour les "
             "associations, les particuliers et les entreprises.",
             "description": (
@@ -662,6 +668,9 @@ DEMOVILLE = {
             "slug": "occupation-domaine-public",
             "theme": "economie",
             "processing_days": 30,
+            "to_prepare": "Les dates et l'emplacement exact de l'occupation\n"
+            "Le plan ou la photo de l'installation (benne, échafaudage, terrasse)\n"
+            "Le numéro SIRET pour une entreprise",
             "asks_location": True,
             "summary": "Terrasse, échafaudage, benne, déménagement : demandez une autorisation "
             "d'occupation temporaire du trottoir ou de la chaussée.",

@@ -68,3 +68,12 @@ def near_words(word: str, vocabulary, *, min_length: int = 4) -> list[str]:
     if len(word) < min_length:
         return []
     return sorted(other for other in vocabulary if other != word and within_one_edit(word, other))
+
+
+def free_slug(base: str, taken) -> str:
+    """`base`, or `base-2`, `base-3`... the first that `taken` (the slugs in use starting
+    with `base`) does not hold."""
+    slug, number = base, 2
+    while slug in taken:
+        slug, number = f"{base}-{number}", number + 1
+    return slug

@@ -6,12 +6,40 @@ from django.utils.translation import gettext_lazy as _
 from guichet.cases.models import CaseEvent
 
 
-class OutgoingEmailQuerySet(models.QuerySet):
+class OutboxQuerySet(models.QuerySet):
     def due(self, now=None):
         return self.filter(sent_at__isnull=True, next_attempt_at__lte=now or timezone.now())
 
 
-class OutgoingEmail(models.Model):
+class OutboxMessage(models.Model):
+    """What an outbox row (an e-mail, an SMS) keeps of its delivery: sent when, after how
+    many attempts, the next one when, and the last error."""
+
+    created_at = models.DateTimeField(default=timezone.now)
+    sent_at = models.DateTimeField(_("envoyé le"), null=True, blank=True)
+    attempts = models.PositiveIntegerField(_("tentatives"), default=0)
+    next_attempt_at = models.DateTimeField(default=timezone.now)
+    last_error = models.TextField(blank=True)
+
+    objects = OutboxQuerySet.as_manager()
+
+    class Meta:
+        abstract = True
+
+    def record_failure(self, error: Exception, retry_in) -> None:
+        self.attempts += 1
+        self.last_error = f"{type(error).__name__}: {error}"[:2000]
+        self.next_attempt_at = timezone.now() + retry_in
+        self.save(update_fields=["attempts", "last_error", "next_attempt_at"])
+
+    def record_delivery(self) -> None:
+        self.attempts += 1
+        self.sent_at = timezone.now()
+        self.last_error = ""
+        self.save(update_fields=["attempts", "sent_at", "last_error"])
+
+
+class OutgoingEmail(OutboxMessage):
     """The outbox: an e-mail composed from a journal event, kept until it is delivered.
 
     Written in the same transaction that marks the event dispatched; sent by the worker and
@@ -24,13 +52,6 @@ class OutgoingEmail(models.Model):
     to = models.EmailField(_("destinataire"))
     subject = models.CharField(_("objet"), max_length=300)
     body = models.TextField(_("texte"))
-    created_at = models.DateTimeField(default=timezone.now)
-    sent_at = models.DateTimeField(_("envoyé le"), null=True, blank=True)
-    attempts = models.PositiveIntegerField(_("tentatives"), default=0)
-    next_attempt_at = models.DateTimeField(default=timezone.now)
-    last_error = models.TextField(blank=True)
-
-    objects = OutgoingEmailQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("e-mail sortant")
@@ -49,12 +70,7 @@ class OutgoingEmail(models.Model):
         return f"{self.to}: {self.subject}"
 
 
-class OutgoingSMSQuerySet(models.QuerySet):
-    def due(self, now=None):
-        return self.filter(sent_at__isnull=True, next_attempt_at__lte=now or timezone.now())
-
-
-class OutgoingSMS(models.Model):
+class OutgoingSMS(OutboxMessage):
     """The outbox of text messages: a short notice composed from a journal event for a
     citizen who asked for SMS, kept until the gateway (settings.GUICHET_SMS_URL) accepts it,
     retried like the e-mails."""
@@ -62,13 +78,6 @@ class OutgoingSMS(models.Model):
     event = models.ForeignKey(CaseEvent, on_delete=models.CASCADE, related_name="sms")
     to = models.CharField(_("numéro"), max_length=32)
     body = models.TextField(_("texte"))
-    created_at = models.DateTimeField(default=timezone.now)
-    sent_at = models.DateTimeField(_("envoyé le"), null=True, blank=True)
-    attempts = models.PositiveIntegerField(_("tentatives"), default=0)
-    next_attempt_at = models.DateTimeField(default=timezone.now)
-    last_error = models.TextField(blank=True)
-
-    objects = OutgoingSMSQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("SMS sortant")

@@ -33,16 +33,10 @@ def deliver(email_id: int) -> bool:
         try:
             EmailMessage(subject=email.subject, body=email.body, to=[email.to]).send()
         except Exception as error:  # any transport failure: keep the e-mail and retry
-            email.attempts += 1
-            email.last_error = f"{type(error).__name__}: {error}"[:2000]
-            email.next_attempt_at = timezone.now() + retry_delay(email.attempts)
-            email.save(update_fields=["attempts", "last_error", "next_attempt_at"])
+            email.record_failure(error, retry_delay(email.attempts + 1))
             logger.warning("E-mail %s not sent (attempt %s): %s", email.pk, email.attempts, error)
             return False
-        email.attempts += 1
-        email.sent_at = timezone.now()
-        email.last_error = ""
-        email.save(update_fields=["attempts", "sent_at", "last_error"])
+        email.record_delivery()
         return True
 
 
@@ -73,16 +67,10 @@ def deliver_sms(sms_id: int) -> bool:
     try:
         send_text(sms.to, sms.body)
     except Exception as error:  # any failure of the gateway: keep the message and retry
-        sms.attempts += 1
-        sms.last_error = f"{type(error).__name__}: {error}"[:2000]
-        sms.next_attempt_at = timezone.now() + retry_delay(sms.attempts)
-        sms.save(update_fields=["attempts", "last_error", "next_attempt_at"])
+        sms.record_failure(error, retry_delay(sms.attempts + 1))
         logger.warning("SMS %s not sent (attempt %s): %s", sms.pk, sms.attempts, error)
         return False
-    sms.attempts += 1
-    sms.sent_at = timezone.now()
-    sms.last_error = ""
-    sms.save(update_fields=["attempts", "sent_at", "last_error"])
+    sms.record_delivery()
     return True
 
 

@@ -10,6 +10,7 @@ from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
 from guichet.lib.hours import HoursError, format_day, status_at, validate_week
+from guichet.lib.text import free_slug
 
 from .models import Place, PlaceClosure
 
@@ -53,14 +54,8 @@ def save_place(*, organization, place: Place | None = None, services=(), **value
         raise ValidationError(errors)
     if place is None:
         base = slugify(merged["name"])[:90] or "lieu"
-        taken = set(
-            Place.objects.filter(organization=organization, slug__startswith=base).values_list(
-                "slug", flat=True
-            )
-        )
-        slug, number = base, 2
-        while slug in taken:
-            slug, number = f"{base}-{number}", number + 1
+        taken = Place.objects.filter(organization=organization, slug__startswith=base)
+        slug = free_slug(base, set(taken.values_list("slug", flat=True)))
         place = Place(organization=organization, slug=slug)
     for name in PLACE_FIELDS:
         value = merged.get(name)

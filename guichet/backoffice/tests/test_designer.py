@@ -237,12 +237,14 @@ def test_it_updates_the_description(admin_client, draft, service_b):
             "theme": "voirie",
             "summary": "Un badge par foyer.",
             "description": "Pièces : carte grise.",
+            "to_prepare": "La carte grise\nUn justificatif de domicile",
             "processing_days": "10",
         },
     )
     assert response.status_code == 303
     draft.refresh_from_db()
     assert draft.title == "Badge de stationnement résident" and draft.service == service_b
+    assert draft.preparation_items() == ["La carte grise", "Un justificatif de domicile"]
     assert draft.processing_days == 10 and not draft.asks_location
     response = admin_client.post(url("procedure", draft.pk), {"title": "", "theme": "voirie"})
     assert response.status_code == 400

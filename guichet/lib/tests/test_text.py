@@ -41,3 +41,10 @@ def test_near_words_only_for_words_long_enough():
     assert near_words("ecol", vocabulary) == ["ecole"]
     assert near_words("eole", vocabulary) == ["ecole"]
     assert near_words("eco", vocabulary) == []
+
+
+def test_free_slug():
+    from guichet.lib.text import free_slug
+
+    assert free_slug("horaires", set()) == "horaires"
+    assert free_slug("horaires", {"horaires", "horaires-2", "horaires-ete"}) == "horaires-3"

@@ -32,6 +32,8 @@ def test_a_published_page_is_shown_with_its_markdown_made_safe(client, passport)
     response = client.get(f"/infos/{passport.slug}/")
     assert response.status_code == 200
     text = response.text
+    title = text[text.index("<title>") : text.index("</title>")]
+    assert title.startswith("<title>Passeport et carte d&#x27;identité") and "<" not in title[1:]
     assert "<h1>Passeport et carte d&#x27;identité</h1>" in text
     assert "<h2>Pièces à fournir</h2>" in text and "<li>un justificatif de domicile</li>" in text
     assert "<script>alert" not in text
@@ -202,3 +204,18 @@ def test_themes_and_life_events_list_what_citizens_may_read(client, org, other_o
     home = client.get("/").text
     assert 'href="/moments-de-vie/demenagement/"' in home and 'href="/themes/dechets/"' in home
     assert "Où déposer mes cartons ?" in home  # among the frequent questions
+
+
+def test_the_procedure_page_lists_what_to_prepare(client, org, procedure_a, administrator):
+    from guichet.catalog.actions import update_procedure
+
+    update_procedure(
+        procedure=procedure_a,
+        title=procedure_a.title,
+        service=procedure_a.service,
+        theme=procedure_a.theme,
+        to_prepare="- Une photo du problème\nL'adresse exacte\n\n",
+    )
+    text = client.get(f"/demarches/{procedure_a.slug}/").text
+    assert "<li>Une photo du problème</li>" in text and "<li>L&#x27;adresse exacte</li>" in text
+    assert "À préparer" in text
