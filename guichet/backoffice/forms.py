@@ -9,6 +9,7 @@ from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from guichet.cases import search
 from guichet.cases.actions import MAX_MESSAGE_LENGTH
 from guichet.catalog.formschema import ALLOWED_UPLOAD_EXTENSIONS
 from guichet.catalog.models import Procedure
@@ -77,6 +78,13 @@ class InboxFilterForm(forms.Form):
     ]
 
     tab = forms.ChoiceField(choices=TABS, required=False)
+    q = forms.CharField(
+        label=_("Rechercher"),
+        required=False,
+        max_length=200,
+        help_text=_("Référence, nom, e-mail, téléphone, adresse, réponses ou messages."),
+        widget=forms.TextInput(attrs={"type": "search"}),
+    )
     procedure = forms.ModelChoiceField(
         label=_("Démarche"),
         queryset=Procedure.objects.none(),
@@ -134,6 +142,8 @@ class InboxFilterForm(forms.Form):
     def narrow(self, cases, *, user):
         """`cases` narrowed by the filters other than the tab."""
         filters = self.filters()
+        if filters.get("q") and (found := search.matching_ids(filters["q"])) is not None:
+            cases = cases.filter(pk__in=found)
         if filters.get("procedure"):
             cases = cases.filter(procedure=filters["procedure"])
         if filters.get("service"):

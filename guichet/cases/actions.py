@@ -28,7 +28,7 @@ from guichet.lib.phone import normalize_phone, phone_pattern
 from guichet.organization.access import get_membership
 from guichet.organization.models import Role, Service
 
-from . import deadlines
+from . import deadlines, search
 from .access import can_handle
 from .models import (
     Attachment,
@@ -78,6 +78,8 @@ def _record(case, *, kind, actor=None, is_public, payload=None, at=None) -> Case
     )
     if not quiet:
         transaction.on_commit(lambda: dispatch_event.enqueue(event.pk))
+    # What the case is found by follows every change the journal records.
+    search.index_case(case)
     return event
 
 

@@ -413,3 +413,18 @@ class ReferenceCounter(models.Model):
 
     def __str__(self):
         return f"{self.organization_id}/{self.year}: {self.value}"
+
+
+class CaseSearch(models.Model):
+    """The text the back office finds a case by: reference, contact details, address,
+    answers and messages (guichet/cases/search.py). Rewritten by the domain actions with
+    every journal event; the full-text index over it is the database's (an FTS5 table on
+    SQLite, a generated tsvector column with a GIN index on PostgreSQL: migration 0013)."""
+
+    case = models.OneToOneField(
+        Case, on_delete=models.CASCADE, primary_key=True, related_name="search_entry"
+    )
+    text = models.TextField(default="")
+
+    def __str__(self):
+        return f"{self.case_id}"

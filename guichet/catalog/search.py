@@ -13,8 +13,9 @@ SearchDocument are written by `index_page` and `index_procedure`, which the acti
 
 A query is folded (case, accents), cleared of stop words, and each word is looked up as a
 prefix (suggestions while one types) and, when the index does not know it, together with
-the known words one typing mistake away (guichet/lib/text.py). Words are OR-ed: a page that
-holds more of them, or holds them in its title, ranks higher.
+the known words one typing mistake away (guichet/lib/text.py). The pages that hold every
+word come first and alone; when none does (a whole sentence typed), those that hold some of
+them, a page with more of them, or with them in its title, ranking higher.
 """
 
 import dataclasses
@@ -25,7 +26,7 @@ from django.db import connection
 from django.urls import reverse
 from django.utils.translation import get_language
 
-from guichet.lib.text import near_words, words
+from guichet.lib.text import fts5_query, near_words, tsquery, words
 
 from .markdown import plain_text
 from .models import InfoPage, Procedure, SearchDocument
@@ -164,11 +165,7 @@ def query_terms(text: str, organization_id: int) -> list[tuple[str, list[str]]]:
     return terms
 
 
-def _sqlite_hits(terms, organization_id, languages, limit):
-    groups = []
-    for word, near in terms:
-        options = [f'"{word}"*'] + [f'"{other}"' for other in near]
-        groups.append("(" + " OR ".join(options) + ")")
+def _sqlite_hits(terms, organization_id, languages, limit, every):
     placeholders = ", ".join(["%s"] * len(languages))
     sql = f"""
         SELECT d.kind, d.object_id, d.language, -bm25(catalog_search_fts, 10.0, 1.0) AS score,
@@ -180,14 +177,12 @@ def _sqlite_hits(terms, organization_id, languages, limit):
         ORDER BY score DESC LIMIT %s
     """  # noqa: S608 (placeholders only)
     with connection.cursor() as cursor:
-        cursor.execute(sql, [" OR ".join(groups), organization_id, *languages, limit])
+        match = fts5_query(terms, every=every)
+        cursor.execute(sql, [match, organization_id, *languages, limit])
         return cursor.fetchall()
 
 
-def _postgresql_hits(terms, organization_id, languages, limit):
-    groups = []
-    for word, near in terms:
-        groups.append("(" + " | ".join([f"{word}:*", *near]) + ")")
+def _postgresql_hits(terms, organization_id, languages, limit, every):
     rows = []
     with connection.cursor() as cursor:
         for language in languages:  # one text search configuration per query: the index works
@@ -198,7 +193,13 @@ def _postgresql_hits(terms, organization_id, languages, limit):
                 WHERE vector @@ query AND organization_id = %s AND language = %s
                 ORDER BY score DESC LIMIT %s
                 """,
-                [CONFIGURATIONS[language], " | ".join(groups), organization_id, language, limit],
+                [
+                    CONFIGURATIONS[language],
+                    tsquery(terms, every=every),
+                    organization_id,
+                    language,
+                    limit,
+                ],
             )
             rows += cursor.fetchall()
     return sorted(rows, key=lambda row: -row[3])
@@ -234,7 +235,11 @@ def search(organization, text: str, *, limit: int = 20, kinds=None) -> list[Resu
     language = "en" if (get_language() or "fr").startswith("en") else "fr"
     languages = [language] if language == "fr" else ["en", "fr"]
     engine = _postgresql_hits if connection.vendor == "postgresql" else _sqlite_hits
-    hits = _rerank(engine(terms, organization.pk, languages, limit * 3), terms)
+    # Pages holding every word, if any; else those holding some (a sentence typed whole).
+    hits = engine(terms, organization.pk, languages, limit * 3, True) if len(terms) > 1 else []
+    if not hits:
+        hits = engine(terms, organization.pk, languages, limit * 3, False)
+    hits = _rerank(hits, terms)
     order, seen = [], set()
     for kind, object_id, _language, _score, _title in hits:  # best first; one per object
         if (kind, object_id) not in seen:

@@ -77,3 +77,20 @@ def free_slug(base: str, taken) -> str:
     while slug in taken:
         slug, number = f"{base}-{number}", number + 1
     return slug
+
+
+# --- Full-text query expressions -------------------------------------------------------------
+# `terms`: (word, [near words]) pairs, words folded by `words` (letters and digits only, so
+# nothing of the engines' syntax can come from what a user typed).
+
+
+def fts5_query(terms, *, every: bool) -> str:
+    """SQLite FTS5: each word as a prefix, or one of its near words; AND-ed or OR-ed."""
+    groups = ["(" + " OR ".join([f'"{w}"*', *(f'"{n}"' for n in near)]) + ")" for w, near in terms]
+    return (" AND " if every else " OR ").join(groups)
+
+
+def tsquery(terms, *, every: bool) -> str:
+    """PostgreSQL to_tsquery: the same, in its syntax."""
+    groups = ["(" + " | ".join([f"{w}:*", *near]) + ")" for w, near in terms]
+    return (" & " if every else " | ").join(groups)

@@ -210,3 +210,41 @@ def test_it_pages_fifty_cases_at_a_time(client, agent_a, procedure_a):
     second = client.get(INBOX, {"page": 2, "tab": "todo", "sort": "created"})
     assert len(second.context["page_obj"]) == 1
     assert "tab=todo" in second.text and "sort=created" in second.text  # links keep filters
+
+
+def test_it_searches_within_what_the_agent_sees(client, agent_a, procedure_a, procedure_b):
+    from guichet.conftest import submit
+
+    mine = submit(procedure_a, contact_name="Élodie Lefèvre", contact_phone="06 12 34 56 78")
+    other = submit(procedure_a, contact_name="Marc Dupont")
+    theirs = submit(procedure_b, contact_name="Élodie Lefèvre")  # service B's
+    client.force_login(agent_a)
+    for query in ["lefevre", "ELODIE", "06 12 34 56 78", mine.reference]:
+        text = client.get("/backoffice/", {"q": query, "tab": "all"}).text
+        assert mine.reference in text, query
+        assert other.reference not in text and theirs.reference not in text, query
+    assert 'value="lefevre"' in client.get("/backoffice/", {"q": "lefevre"}).text
+    empty = client.get("/backoffice/", {"q": "piscine", "tab": "all"}).text
+    assert mine.reference not in empty and other.reference not in empty
+    # The tabs count the search's results only.
+    assert '<span class="tab-count">1<' in client.get("/backoffice/", {"q": "lefevre"}).text
+
+
+def test_pages_go_on_past_the_bounded_count(client, agent_a, procedure_a, monkeypatch):
+    from guichet.backoffice import views
+
+    monkeypatch.setattr(views, "INBOX_COUNT_LIMIT", 2)
+    monkeypatch.setattr(views, "INBOX_PAGE_SIZE", 2)
+    made = [submit(procedure_a).reference for _ in range(5)]
+    client.force_login(agent_a)
+    first = client.get(INBOX, {"sort": "created"})
+    assert "Plus de 2 demandes" in first.text and "Page 1<" in first.text
+    pages = [first]
+    for number in (2, 3):
+        pages.append(client.get(INBOX, {"sort": "created", "page": number}))
+    shown = [ref for page in pages for ref in made if ref in page.text]
+    assert sorted(shown) == sorted(made)  # every case, once
+    assert 'rel="next"' not in pages[-1].text and 'rel="prev"' in pages[-1].text
+    stale = client.get(INBOX, {"sort": "created", "page": 99})
+    assert stale.status_code == 200 and made[-1] in stale.text  # the first page again
+    assert client.get(INBOX, {"page": "x"}).status_code == 200

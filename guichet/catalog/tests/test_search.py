@@ -131,3 +131,11 @@ def test_kinds_can_be_chosen(org, pages, procedure_a):
     faq = page(org, "Peut-on signaler un problème de voirie la nuit ?", kind="faq")
     assert titles(org, "voirie", kinds=["faq"]) == [faq.title]
     assert titles(org, "voirie", kinds=["procedure"]) == [procedure_a.title]
+
+
+def test_pages_holding_every_word_come_alone_when_there_are_some(org, pages):
+    page(org, "Horaires de la mairie", "Du lundi au samedi.", kind="faq")
+    page(org, "Se pacser", "Le Pacs s'enregistre en mairie.")
+    assert titles(org, "horaires mairie") == ["Horaires de la mairie"]
+    # No page holds both words: those holding one of them.
+    assert set(titles(org, "horaires piscine")) == {"Horaires de la mairie"}
