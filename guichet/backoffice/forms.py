@@ -267,3 +267,74 @@ def add_action_error(form, error: ValidationError, field: str | None = None) -> 
             form.add_error(name if name in form.fields else field, errors)
     else:
         form.add_error(field, error)
+
+
+class SavedViewForm(forms.Form):
+    """Names the inbox's current filters, for oneself or for a service."""
+
+    name = forms.CharField(label=_("Nom de la vue"), max_length=80)
+    service = forms.ModelChoiceField(
+        label=_("Partager avec"),
+        queryset=Service.objects.none(),
+        required=False,
+        empty_label=_("Personne (vue personnelle)"),
+    )
+
+    def __init__(self, *args, membership, **kwargs):
+        super().__init__(*args, auto_id="view_%s", **kwargs)
+        self.fields["service"].queryset = visible_services(membership).only("pk", "name")
+
+
+INBOX_FILTER_KEYS = ("tab", "q", "procedure", "service", "assignee", "sort")
+
+
+def inbox_query(data, membership) -> str:
+    """The valid inbox filters of `data` as a query string (what a saved view keeps)."""
+    from urllib.parse import urlencode
+
+    form = InboxFilterForm(data, membership=membership)
+    filters = form.filters()
+    pairs = []
+    for key in INBOX_FILTER_KEYS:
+        value = filters.get(key)
+        if value in (None, ""):
+            continue
+        pairs.append((key, getattr(value, "pk", value)))
+    return urlencode(pairs)
+
+
+class BulkForm(forms.Form):
+    """One action on the cases ticked in the inbox: assign them, or move them along."""
+
+    ASSIGN, TRANSITION = "assign", "transition"
+    MAX_CASES = 200
+
+    cases = forms.MultipleChoiceField(choices=[])  # references; checked against access later
+    action = forms.ChoiceField(
+        label=_("Action sur la sélection"),
+        choices=[(ASSIGN, _("Attribuer à")), (TRANSITION, _("Changer l'état"))],
+    )
+    assignee = forms.ChoiceField(label=_("Agent"), required=False)
+    transition = forms.CharField(label=_("Transition"), required=False, max_length=64)
+
+    def __init__(self, *args, membership, transitions=(), **kwargs):
+        super().__init__(*args, auto_id="bulk_%s", **kwargs)
+        self.fields["assignee"].choices = [
+            ("", _("Personne")),
+            *((str(agent.pk), str(agent)) for agent in agents_of(membership)),
+        ]
+        self.transitions = transitions
+
+    def clean_cases(self):
+        return self.data.getlist("cases")[: self.MAX_CASES]
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("action") == self.TRANSITION and not cleaned.get("transition"):
+            self.add_error("transition", gettext("Choisissez la transition à appliquer."))
+        return cleaned
+
+    def full_clean(self):
+        # The references are any the inbox showed: the view keeps only those this member sees.
+        self.fields["cases"].choices = [(ref, ref) for ref in self.data.getlist("cases")]
+        super().full_clean()

@@ -16,6 +16,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST, require_safe
 
 from guichet.cases.actions import merge_citizen_records
+from guichet.cases.audit import log_access
 from guichet.cases.models import Case
 from guichet.catalog.models import ProcedureVersion
 from guichet.lib.phone import normalize_phone
@@ -177,7 +178,16 @@ def _render_person(request, key, *, merge_form=None, status=None):
 @require_safe
 def person(request):
     """One person's requests that this agent may see (by e-mail address, or by phone)."""
-    return _render_person(request, _record_key(request))
+    key = _record_key(request)
+    response = _render_person(request, key)
+    if key is not None and response.status_code == 200:
+        log_access(
+            user=request.user,
+            organization=request.organization,
+            kind="person",
+            detail=f"{key[0]} {key[1]}",
+        )
+    return response
 
 
 @never_cache

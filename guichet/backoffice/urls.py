@@ -1,11 +1,16 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
-from . import designer, info_views, people, place_views, settings_views, views
+from . import audit_views, designer, exports, info_views, people, place_views, settings_views, views
 
 app_name = "backoffice"
 urlpatterns = [
     path("", views.inbox, name="inbox"),
+    path("vues/", views.view_save, name="view_save"),
+    path("lot/", views.bulk_action, name="bulk"),
+    path("export.csv", exports.export_csv, name="export_csv"),
+    path("export.xlsx", exports.export_xlsx, name="export_xlsx"),
+    path("vues/<int:pk>/supprimer/", views.view_delete, name="view_delete"),
     path("connexion/", views.login, name="login"),
     # A POST (Django's LogoutView); agents land back on the login page.
     path(
@@ -26,6 +31,7 @@ urlpatterns = [
     # The procedure designer (administrators). An item's id never holds a "-": the fixed
     # segments below that have one cannot be taken for an item.
     path("organisation/", settings_views.organization_settings, name="settings"),
+    path("organisation/acces/", audit_views.access_log, name="access_log"),
     path("infos/", info_views.info_list, name="info_pages"),
     path("infos/nouvelle/", info_views.info_create, name="info_page_create"),
     path("infos/a-ecrire/", info_views.info_topics, name="info_topics"),

@@ -9,14 +9,18 @@ from collections import defaultdict
 from allauth.account import views as allauth_views
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import FileResponse, Http404
+from django.http import FileResponse, Http404, QueryDict
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST, require_safe
 
+from guichet.accounts.models import User
 from guichet.cases import actions
 from guichet.cases.access import get_case_for_agent
+from guichet.cases.audit import log_access
 from guichet.cases.models import Case
 from guichet.catalog.formschema import display_answers
 from guichet.catalog.models import ProcedureVersion
@@ -24,13 +28,17 @@ from guichet.catalog.models import ProcedureVersion
 from .decorators import agent_required
 from .forms import (
     AssignForm,
+    BulkForm,
     InboxFilterForm,
     MessageForm,
     NoteForm,
+    SavedViewForm,
     TransitionForm,
     add_action_error,
+    inbox_query,
 )
 from .journal import journal
+from .models import SavedView
 
 # Tab counts stop there ("999+"): a count over millions of cases would cost a full scan.
 INBOX_COUNT_LIMIT = 999
@@ -109,12 +117,25 @@ def inbox(request):
     workflows = {version.pk: version.get_workflow() for version in versions.only("workflow")}
     for case in rows:
         case.state_label = workflows[case.version_id].state(case.state).agent_label
+    # The transitions the ticked cases may take, by code (each case is checked on its own).
+    bulk_transitions = {}
+    for workflow in workflows.values():
+        for transition in workflow.transitions:
+            if transition.allows(request.membership.role):
+                bulk_transitions.setdefault(transition.code, transition.label)
     return render(
         request,
         "backoffice/inbox.html",
         {
             "form": form,
             "page_obj": page,
+            "saved_views": SavedView.objects.for_member(request.membership).select_related(
+                "service"
+            ),
+            "view_form": SavedViewForm(membership=request.membership),
+            "bulk_form": BulkForm(membership=request.membership),
+            "bulk_transitions": sorted(bulk_transitions.items(), key=lambda item: item[1]),
+            "current_query": inbox_query(request.GET, request.membership),
             "nav": "inbox",
             "tabs": tabs,
             "current_tab": current,
@@ -162,6 +183,7 @@ def _case_page(request, case, *, status=200, **forms):
 @require_safe
 def case_detail(request, reference):
     case = get_case_for_agent(request.user, request.organization, reference)
+    log_access(user=request.user, organization=request.organization, kind="case", case=case)
     return _case_page(request, case)
 
 
@@ -173,6 +195,13 @@ def case_attachment(request, reference, pk):
     attachment = case.attachments.filter(pk=pk).first()
     if attachment is None:
         raise Http404
+    log_access(
+        user=request.user,
+        organization=request.organization,
+        kind="attachment",
+        case=case,
+        detail=attachment.original_name,
+    )
     try:
         handle = attachment.file.open("rb")
     except FileNotFoundError:
@@ -293,3 +322,97 @@ def case_note(request, reference):
             messages.success(request, _("La note interne est ajoutée à l'historique."))
             return _back_to_case(case)
     return _case_page(request, case, status=400, note_form=form)
+
+
+@agent_required
+@require_POST
+def view_save(request):
+    """Keeps the inbox's current filters (posted as `query`) under a name."""
+    form = SavedViewForm(request.POST, membership=request.membership)
+    query = inbox_query(QueryDict(request.POST.get("query", "")), request.membership)
+    if not form.is_valid():
+        messages.error(
+            request,
+            _("La vue n'a pas été enregistrée : %(errors)s")
+            % {"errors": " ".join(str(e) for errors in form.errors.values() for e in errors)},
+        )
+        return _see_other(f"{reverse('backoffice:inbox')}?{query}")
+    view = SavedView.objects.create(
+        organization=request.organization,
+        owner=request.user,
+        service=form.cleaned_data["service"],
+        name=form.cleaned_data["name"],
+        query=query,
+    )
+    messages.success(request, _("La vue « %(name)s » est enregistrée.") % {"name": view.name})
+    return _see_other(f"{reverse('backoffice:inbox')}?{query}")
+
+
+@agent_required
+@require_POST
+def view_delete(request, pk):
+    """Deletes one of one's own views (another's: 404)."""
+    deleted, _rows = SavedView.objects.filter(
+        organization=request.organization, owner=request.user, pk=pk
+    ).delete()
+    if not deleted:
+        raise Http404
+    messages.success(request, _("La vue est supprimée."))
+    return _see_other(reverse("backoffice:inbox"))
+
+
+def _see_other(url: str):
+    response = redirect(url)
+    response.status_code = 303
+    return response
+
+
+@agent_required
+@require_POST
+def bulk_action(request):
+    """Applies one action to the ticked cases, each through its domain action: a case this
+    member does not see, or that refuses the action, is reported, the others done."""
+    back = request.POST.get("next", "")
+    if not back.startswith("/backoffice/") or "//" in back or "\\" in back:
+        back = reverse("backoffice:inbox")
+    form = BulkForm(request.POST, membership=request.membership)
+    if not form.is_valid() or not form.cleaned_data["cases"]:
+        messages.error(request, _("Cochez des demandes et choisissez une action."))
+        return _see_other(back)
+    data = form.cleaned_data
+    assignee = None
+    if data["action"] == BulkForm.ASSIGN and data["assignee"]:
+        assignee = User.objects.filter(pk=int(data["assignee"])).first()
+    done, refused = [], []
+    for reference in data["cases"]:
+        try:
+            case = get_case_for_agent(request.user, request.organization, reference)
+            if data["action"] == BulkForm.ASSIGN:
+                actions.assign_case(case=case, assignee=assignee, actor=request.user)
+            else:
+                actions.transition_case(
+                    case=case, transition=data["transition"], actor=request.user
+                )
+        except Http404:
+            refused.append(_("%(reference)s : introuvable") % {"reference": reference[:32]})
+        except (ValidationError, PermissionDenied) as error:
+            reason = " ".join(getattr(error, "messages", [])) or _("action refusée")
+            refused.append(f"{reference} : {reason}")
+        else:
+            done.append(reference)
+    if done:
+        messages.success(
+            request,
+            ngettext(
+                "%(count)s demande traitée : %(references)s.",
+                "%(count)s demandes traitées : %(references)s.",
+                len(done),
+            )
+            % {"count": len(done), "references": ", ".join(done)},
+        )
+    if refused:
+        messages.error(
+            request,
+            _("Non traitées : %(reasons)s.") % {"reasons": " ; ".join(refused)},
+        )
+    return _see_other(back)

@@ -428,3 +428,37 @@ class CaseSearch(models.Model):
 
     def __str__(self):
         return f"{self.case_id}"
+
+
+class AccessKind(models.TextChoices):
+    CASE = "case", _("Page de la demande")
+    ATTACHMENT = "attachment", _("Pièce jointe")
+    PERSON = "person", _("Fiche usager")
+    EXPORT = "export", _("Export de demandes")
+
+
+class AccessLog(models.Model):
+    """An agent's access to a citizen's personal data: who, what, when. Kept when the case is
+    deleted (its reference stays); administrators read it by case and by agent."""
+
+    organization = models.ForeignKey(Organization, on_delete=models.CASCADE, related_name="+")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    case = models.ForeignKey(Case, on_delete=models.SET_NULL, null=True, related_name="+")
+    reference = models.CharField(_("demande"), max_length=32, blank=True)
+    kind = models.CharField(_("objet"), max_length=16, choices=AccessKind.choices)
+    detail = models.CharField(_("détail"), max_length=300, blank=True)
+    at = models.DateTimeField(_("le"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("accès aux données")
+        verbose_name_plural = _("accès aux données")
+        ordering = ["-at", "-pk"]
+        indexes = [
+            models.Index(fields=["organization", "reference", "at"], name="access_case_idx"),
+            models.Index(fields=["organization", "user", "at"], name="access_user_idx"),
+        ]
+
+    def __str__(self):
+        return f"{self.user_id} {self.kind} {self.reference} {self.at:%Y-%m-%d %H:%M}"

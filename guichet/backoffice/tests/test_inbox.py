@@ -248,3 +248,123 @@ def test_pages_go_on_past_the_bounded_count(client, agent_a, procedure_a, monkey
     stale = client.get(INBOX, {"sort": "created", "page": 99})
     assert stale.status_code == 200 and made[-1] in stale.text  # the first page again
     assert client.get(INBOX, {"page": "x"}).status_code == 200
+
+
+def test_saved_views_for_oneself_or_a_service(
+    client, agent_a, agent_b, supervisor, administrator, service_a, procedure_a
+):
+    from guichet.backoffice.models import SavedView
+
+    submit(procedure_a, contact_name="Élodie Lefèvre")
+    client.force_login(agent_a)
+    query = "tab=all&q=lefevre&sort=created&bogus=1&procedure=999999"
+    response = client.post("/backoffice/vues/", {"name": "Lefèvre", "query": query})
+    assert response.status_code == 303
+    view = SavedView.objects.get()
+    assert view.query == "tab=all&q=lefevre&sort=created"  # only valid filters are kept
+    assert response.url == f"/backoffice/?{view.query}"
+    shared = client.post(
+        "/backoffice/vues/",
+        {"name": "Voirie en retard", "service": service_a.pk, "query": "tab=overdue"},
+    )
+    assert shared.status_code == 303
+    assert client.post("/backoffice/vues/", {"name": "", "query": "tab=all"}).status_code == 303
+    assert SavedView.objects.count() == 2  # a view without a name is refused, with a message
+
+    text = client.get("/backoffice/").text
+    link = view.query.replace("&", "&amp;")
+    assert f'href="/backoffice/?{link}"' in text and "Voirie en retard" in text
+    client.force_login(supervisor)  # service A's member: the shared view, not the personal one
+    text = client.get("/backoffice/").text
+    assert "Voirie en retard" in text and ">Lefèvre<" not in text
+    client.force_login(agent_b)  # another service: neither
+    text = client.get("/backoffice/").text
+    assert "Voirie en retard" not in text and ">Lefèvre<" not in text
+    assert client.post(f"/backoffice/vues/{view.pk}/supprimer/").status_code == 404
+    client.force_login(administrator)
+    assert "Voirie en retard" in client.get("/backoffice/").text
+    client.force_login(agent_a)
+    assert client.post(f"/backoffice/vues/{view.pk}/supprimer/").status_code == 303
+    assert not SavedView.objects.filter(pk=view.pk).exists()
+
+
+def test_bulk_actions_go_through_the_domain_actions_case_by_case(
+    client, agent_a, supervisor, procedure_a, procedure_b
+):
+    from guichet.cases.models import Case, CaseEvent
+
+    first, second = submit(procedure_a), submit(procedure_a)
+    theirs = submit(procedure_b)  # service B's: agent A does not see it
+    client.force_login(agent_a)
+    page = client.get(INBOX).text
+    assert f'name="cases" value="{first.reference}" form="bulk-form"' in page
+    response = client.post(
+        "/backoffice/lot/",
+        {
+            "cases": [first.reference, second.reference, theirs.reference],
+            "action": "assign",
+            "assignee": str(agent_a.pk),
+            "next": "/backoffice/?tab=all",
+        },
+    )
+    assert response.status_code == 303 and response.url == "/backoffice/?tab=all"
+    assert set(Case.objects.filter(assignee=agent_a).values_list("pk", flat=True)) == {
+        first.pk,
+        second.pk,
+    }
+    assert Case.objects.get(pk=theirs.pk).assignee is None
+    assert CaseEvent.objects.filter(kind="assigned").count() == 2  # the journal says so
+    text = client.get(response.url).text
+    assert "2 demandes traitées" in text and f"{theirs.reference} : introuvable" in text
+
+    closed = client.post(
+        "/backoffice/lot/",
+        {"cases": [first.reference], "action": "transition", "transition": "close"},
+    )
+    assert closed.status_code == 303 and closed.url == "/backoffice/"
+    assert Case.objects.get(pk=first.pk).is_closed
+    again = client.post(
+        "/backoffice/lot/",
+        {"cases": [first.reference], "action": "transition", "transition": "close"},
+        follow=True,
+    )
+    assert "Non traitées" in again.text  # a closed case cannot be closed twice
+    nothing = client.post("/backoffice/lot/", {"action": "assign"}, follow=True)
+    assert "Cochez des demandes et choisissez une action." in nothing.text
+    outside = client.post(
+        "/backoffice/lot/",
+        {"cases": [second.reference], "action": "assign", "next": "https://evil.test/"},
+    )
+    assert outside.url == "/backoffice/"
+
+
+def test_the_current_view_exports_to_csv_and_excel(client, agent_a, procedure_a, procedure_b):
+    import csv
+    import io
+
+    from openpyxl import load_workbook
+
+    from guichet.cases.models import AccessLog
+
+    mine = submit(procedure_a, contact_name='=HYPERLINK("x")', contact_phone="0612345678")
+    other = submit(procedure_a, contact_name="Marc Dupont")
+    theirs = submit(procedure_b)
+    client.force_login(agent_a)
+    response = client.get("/backoffice/export.csv", {"tab": "all", "q": "0612345678"})
+    assert response.status_code == 200 and response.streaming
+    assert response["Content-Type"] == "text/csv; charset=utf-8"
+    text = b"".join(response.streaming_content).decode("utf-8-sig")
+    rows = list(csv.reader(io.StringIO(text), delimiter=";"))
+    assert rows[0][:3] == ["Référence", "Démarche", "Demandeur"]
+    assert [row[0] for row in rows[1:]] == [mine.reference]
+    assert rows[1][2] == '\'=HYPERLINK("x")'  # never a formula in a spreadsheet
+    assert rows[1][4] == "06 12 34 56 78" and rows[1][5] == "Nouvelle"
+
+    workbook = client.get("/backoffice/export.xlsx", {"tab": "all"})
+    assert workbook.status_code == 200
+    content = b"".join(workbook.streaming_content)
+    sheet = load_workbook(io.BytesIO(content)).active
+    references = [row[0] for row in sheet.iter_rows(min_row=2, values_only=True)]
+    assert set(references) == {mine.reference, other.reference}  # not service B's
+    assert theirs.reference not in references
+    assert AccessLog.objects.filter(kind="export", user=agent_a).count() == 2

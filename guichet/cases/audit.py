@@ -1,0 +1,18 @@
+"""The log of agents' accesses to citizens' personal data (AccessLog)."""
+
+from .models import AccessKind, AccessLog
+
+
+def log_access(*, user, organization, kind: str, case=None, detail: str = "") -> AccessLog:
+    """Records that `user` opened personal data: a case's page, one of its attachments, or a
+    person's record (`detail` then names the record)."""
+    if kind not in AccessKind.values:
+        raise ValueError(kind)
+    return AccessLog.objects.create(
+        organization=organization,
+        user=user,
+        case=case,
+        reference=case.reference if case is not None else "",
+        kind=kind,
+        detail=detail[:300],
+    )
