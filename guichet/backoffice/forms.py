@@ -1,16 +1,20 @@
 """Forms of the back office: they parse input; the domain actions decide and write."""
 
+import datetime
+
 from django import forms
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.db.models import F, Q
 from django.template.defaultfilters import filesizeformat
+from django.utils import timezone
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from guichet.cases import search
 from guichet.cases.actions import MAX_MESSAGE_LENGTH
+from guichet.cases.models import Channel
 from guichet.catalog.formschema import ALLOWED_UPLOAD_EXTENSIONS
 from guichet.catalog.models import Procedure
 from guichet.catalog.workflow import Category
@@ -95,6 +99,19 @@ class InboxFilterForm(forms.Form):
         label=_("Service"), queryset=Service.objects.none(), required=False, empty_label=_("Tous")
     )
     assignee = forms.ChoiceField(label=_("Agent en charge"), required=False)
+    channel = forms.ChoiceField(
+        label=_("Canal"), choices=[("", _("Tous")), *Channel.choices], required=False
+    )
+    since = forms.DateField(
+        label=_("Déposée depuis le"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}),
+    )
+    until = forms.DateField(
+        label=_("Déposée jusqu'au"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}),
+    )
     sort = forms.ChoiceField(label=_("Trier par"), choices=SORT_CHOICES, required=False)
 
     def __init__(self, data, *, membership):
@@ -155,6 +172,15 @@ class InboxFilterForm(forms.Form):
             cases = cases.filter(assignee__isnull=True)
         elif assignee:
             cases = cases.filter(assignee_id=int(assignee))
+        if filters.get("channel"):
+            cases = cases.filter(channel=filters["channel"])
+        zone = timezone.get_current_timezone()
+        if filters.get("since"):
+            start = datetime.datetime.combine(filters["since"], datetime.time.min, zone)
+            cases = cases.filter(created_at__gte=start)
+        if filters.get("until"):
+            end = datetime.datetime.combine(filters["until"], datetime.time.min, zone)
+            cases = cases.filter(created_at__lt=end + datetime.timedelta(days=1))
         return cases
 
     def filter(self, cases, *, user):
@@ -285,7 +311,17 @@ class SavedViewForm(forms.Form):
         self.fields["service"].queryset = visible_services(membership).only("pk", "name")
 
 
-INBOX_FILTER_KEYS = ("tab", "q", "procedure", "service", "assignee", "sort")
+INBOX_FILTER_KEYS = (
+    "tab",
+    "q",
+    "procedure",
+    "service",
+    "assignee",
+    "channel",
+    "since",
+    "until",
+    "sort",
+)
 
 
 def inbox_query(data, membership) -> str:
@@ -299,6 +335,8 @@ def inbox_query(data, membership) -> str:
         value = filters.get(key)
         if value in (None, ""):
             continue
+        if isinstance(value, datetime.date):
+            value = value.isoformat()
         pairs.append((key, getattr(value, "pk", value)))
     return urlencode(pairs)
 

@@ -152,3 +152,35 @@ def test_an_agent_sets_up_the_required_second_factor_accessibly(page, agent_a, o
     page.get_by_label("Code", exact=False).fill(recovery_code)
     page.get_by_role("button", name="Valider").click()
     page.wait_for_url("**/backoffice/")
+
+
+def test_keyboard_shortcuts_are_listed_and_work(page, agent_a, case_a):
+    page.goto("/backoffice/connexion/")
+    page.get_by_label("Adresse e-mail").fill(agent_a.email)
+    page.get_by_label("Mot de passe").fill(PASSWORD)
+    page.get_by_role("button", name="Se connecter").click()
+    page.wait_for_url("**/backoffice/")
+    page.keyboard.press("?")
+    dialog = page.get_by_role("dialog", name="Raccourcis clavier")
+    dialog.wait_for()
+    check_accessibility(page)
+    dialog.get_by_role("button", name="Fermer").click()
+    page.keyboard.press("/")
+    assert page.evaluate("document.activeElement.id") == "id_q"
+    page.keyboard.press("Escape")
+    page.evaluate("document.activeElement.blur()")
+    page.keyboard.press("j")
+    assert page.evaluate("document.activeElement.textContent") == case_a.reference
+    page.keyboard.press("x")
+    assert page.locator(f"#select-{case_a.reference}").is_checked()
+    page.keyboard.press("Enter")
+    page.wait_for_url(f"**/backoffice/demandes/{case_a.reference}/")
+    page.keyboard.press("r")
+    assert page.evaluate("document.activeElement.id") == "message_body"
+    page.keyboard.type("r")  # typing in a field is never taken for a shortcut
+    assert page.evaluate("document.activeElement.id") == "message_body"
+    page.evaluate("document.activeElement.blur()")
+    page.keyboard.press("g")
+    page.wait_for_url("**/backoffice/")
+    page.get_by_role("button", name="Raccourcis clavier").click()
+    dialog.wait_for()

@@ -368,3 +368,23 @@ def test_the_current_view_exports_to_csv_and_excel(client, agent_a, procedure_a,
     assert set(references) == {mine.reference, other.reference}  # not service B's
     assert theirs.reference not in references
     assert AccessLog.objects.filter(kind="export", user=agent_a).count() == 2
+
+
+def test_it_filters_by_channel_and_filing_dates(client, agent_a, procedure_a):
+    import datetime
+
+    from django.utils import timezone
+
+    day = datetime.timedelta(days=1)
+    old = submit(procedure_a, channel="phone", submitted_at=timezone.now() - 10 * day)
+    recent = submit(procedure_a, channel="web")
+    client.force_login(agent_a)
+    by_phone = client.get(INBOX, {"tab": "all", "channel": "phone"}).text
+    assert old.reference in by_phone and recent.reference not in by_phone
+    today = timezone.localdate()
+    since = client.get(INBOX, {"tab": "all", "since": (today - 2 * day).isoformat()}).text
+    assert recent.reference in since and old.reference not in since
+    until = client.get(INBOX, {"tab": "all", "until": (today - 5 * day).isoformat()}).text
+    assert old.reference in until and recent.reference not in until
+    ignored = client.get(INBOX, {"tab": "all", "channel": "pigeon", "since": "hier"})
+    assert ignored.status_code == 200 and old.reference in ignored.text  # bad filters off

@@ -14,9 +14,10 @@ import tempfile
 import time
 import tracemalloc
 
+from django.conf import settings
 from django.core.management.base import BaseCommand
 from django.db import connection, transaction
-from django.test import Client
+from django.test import Client, override_settings
 from django.test.utils import CaptureQueriesContext
 
 from guichet.accounts.models import User
@@ -80,7 +81,12 @@ class Command(BaseCommand):
 
         client = Client()
         client.force_login(agent)
-        with CaptureQueriesContext(connection) as queries:
+        # Pages render without `collectstatic` having run (the manifest is for production).
+        storages = {
+            **settings.STORAGES,
+            "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+        }
+        with override_settings(STORAGES=storages), CaptureQueriesContext(connection) as queries:
             started = time.perf_counter()
             response = client.get("/o/banc-d-essai/backoffice/", {"tab": "all"})
             elapsed = time.perf_counter() - started
