@@ -285,6 +285,26 @@ class NoteForm(forms.Form):
         super().__init__(*args, auto_id="note_%s", **kwargs)
 
 
+class TransferForm(forms.Form):
+    service = forms.ModelChoiceField(
+        label=_("Service destinataire"), queryset=Service.objects.none(), empty_label=None
+    )
+    reason = forms.CharField(
+        label=_("Motif du transfert"),
+        help_text=_("Visible des agents seulement."),
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+
+    def __init__(self, *args, case, **kwargs):
+        super().__init__(*args, auto_id="transfer_%s", **kwargs)
+        self.fields["service"].queryset = (
+            Service.objects.filter(organization_id=case.organization_id)
+            .exclude(pk=case.service_id)
+            .only("pk", "name")
+        )
+
+
 def add_action_error(form, error: ValidationError, field: str | None = None) -> None:
     """Shows a domain action's ValidationError on `form`: keyed errors on their field when
     the form has it, the others on `field` (None: the whole form)."""

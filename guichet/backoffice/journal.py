@@ -110,6 +110,12 @@ def journal(case: Case, events: list[CaseEvent], messages: list[Message]) -> lis
             else:
                 text = _("Sans réponse à l'échéance, le silence vaut rejet : %(from)s → %(to)s.")
             text = text % states
+        elif event.kind == EventKind.ROUTED and payload.get("transfer"):
+            text = _("%(actor)s a transféré la demande au service %(service)s.") % {
+                "actor": actor or _("Un agent"),
+                "service": services.get(payload.get("to"), payload.get("to")),
+            }
+            body = payload.get("reason", "")
         elif event.kind == EventKind.ROUTED and payload.get("transition"):
             text = _("%(actor)s a transmis la demande au service %(service)s.") % {
                 "actor": actor or _("Le système"),

@@ -1,7 +1,17 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
-from . import audit_views, designer, exports, info_views, people, place_views, settings_views, views
+from . import (
+    audit_views,
+    designer,
+    exports,
+    info_views,
+    people,
+    place_views,
+    reply_views,
+    settings_views,
+    views,
+)
 
 app_name = "backoffice"
 urlpatterns = [
@@ -28,10 +38,23 @@ urlpatterns = [
     path("demandes/<str:reference>/attribuer/", views.case_assign, name="case_assign"),
     path("demandes/<str:reference>/message/", views.case_message, name="case_message"),
     path("demandes/<str:reference>/note/", views.case_note, name="case_note"),
+    path("demandes/<str:reference>/transferer/", views.case_transfer, name="case_transfer"),
     # The procedure designer (administrators). An item's id never holds a "-": the fixed
     # segments below that have one cannot be taken for an item.
     path("organisation/", settings_views.organization_settings, name="settings"),
     path("organisation/acces/", audit_views.access_log, name="access_log"),
+    path("modeles-de-reponse/", reply_views.template_list, name="reply_templates"),
+    path(
+        "modeles-de-reponse/nouveau/",
+        reply_views.template_create,
+        name="reply_template_create",
+    ),
+    path("modeles-de-reponse/<int:pk>/", reply_views.template_edit, name="reply_template"),
+    path(
+        "modeles-de-reponse/<int:pk>/supprimer/",
+        reply_views.template_delete,
+        name="reply_template_delete",
+    ),
     path("infos/", info_views.info_list, name="info_pages"),
     path("infos/nouvelle/", info_views.info_create, name="info_page_create"),
     path("infos/a-ecrire/", info_views.info_topics, name="info_topics"),

@@ -11,6 +11,7 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import FileResponse, Http404, QueryDict
 from django.shortcuts import redirect, render
+from django.template import TemplateSyntaxError
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
@@ -22,8 +23,9 @@ from guichet.cases import actions
 from guichet.cases.access import get_case_for_agent
 from guichet.cases.audit import log_access
 from guichet.cases.models import Case
+from guichet.cases.templating import render_admin_template, template_variables
 from guichet.catalog.formschema import display_answers
-from guichet.catalog.models import ProcedureVersion
+from guichet.catalog.models import ProcedureVersion, ReplyTemplate
 
 from .decorators import agent_required
 from .forms import (
@@ -33,6 +35,7 @@ from .forms import (
     MessageForm,
     NoteForm,
     SavedViewForm,
+    TransferForm,
     TransitionForm,
     add_action_error,
     inbox_query,
@@ -173,6 +176,8 @@ def _case_page(request, case, *, status=200, **forms):
         "assign_form": forms.get("assign_form") or AssignForm(case=case),
         "message_form": forms.get("message_form") or MessageForm(),
         "note_form": forms.get("note_form") or NoteForm(),
+        "transfer_form": forms.get("transfer_form") or TransferForm(case=case),
+        "reply_templates": list(ReplyTemplate.objects.for_case(case).only("pk", "title")),
         "has_errors": status >= 400,
     }
     return render(request, "backoffice/case_detail.html", context, status=status)
@@ -184,7 +189,20 @@ def _case_page(request, case, *, status=200, **forms):
 def case_detail(request, reference):
     case = get_case_for_agent(request.user, request.organization, reference)
     log_access(user=request.user, organization=request.organization, kind="case", case=case)
-    return _case_page(request, case)
+    forms = {}
+    chosen = request.GET.get("modele", "")
+    if chosen.isdigit():
+        # A reply started from a template: its variables filled for this case.
+        template = ReplyTemplate.objects.for_case(case).filter(pk=int(chosen)).first()
+        if template is not None:
+            variables = template_variables(case, case.get_workflow().state(case.state))
+            try:
+                body = render_admin_template(template.body, variables)
+            except TemplateSyntaxError:
+                messages.error(request, _("Ce modèle ne peut pas être utilisé."))
+            else:
+                forms["message_form"] = MessageForm(initial={"body": body.strip()})
+    return _case_page(request, case, **forms)
 
 
 @never_cache
@@ -322,6 +340,35 @@ def case_note(request, reference):
             messages.success(request, _("La note interne est ajoutée à l'historique."))
             return _back_to_case(case)
     return _case_page(request, case, status=400, note_form=form)
+
+
+@agent_required(hide_from_outsiders=True)
+@require_POST
+def case_transfer(request, reference):
+    case = get_case_for_agent(request.user, request.organization, reference)
+    form = TransferForm(request.POST, case=case)
+    if form.is_valid():
+        try:
+            case = actions.transfer_case(
+                case=case,
+                service=form.cleaned_data["service"],
+                reason=form.cleaned_data["reason"],
+                actor=request.user,
+            )
+        except ValidationError as error:
+            add_action_error(form, error)
+        except PermissionDenied as error:
+            return _refused(request, case, form, "transfer_form", error)
+        else:
+            messages.success(
+                request,
+                _("La demande est transférée au service %(service)s.")
+                % {"service": case.service.name},
+            )
+            if Case.objects.visible_to(request.membership).filter(pk=case.pk).exists():
+                return _back_to_case(case)
+            return _see_other(reverse("backoffice:inbox"))  # no longer this agent's to see
+    return _case_page(request, case, status=400, transfer_form=form)
 
 
 @agent_required

@@ -466,6 +466,40 @@ def assign_case(*, case: Case, assignee, actor, at: datetime.datetime | None = N
     return case
 
 
+MAX_REASON_LENGTH = 2000
+
+
+@domain_action
+def transfer_case(*, case: Case, service, reason: str, actor) -> Case:
+    """Sends the case to another service of its organization, with the reason (kept in the
+    internal journal). Its assignee keeps it only if they work for that service too."""
+    _require_agent(actor, case)
+    reason = (reason or "").strip()
+    errors = {}
+    if service is None or service.organization_id != case.organization_id:
+        errors["service"] = [_("Choisissez un service de l'organisation.")]
+    elif service.pk == case.service_id:
+        errors["service"] = [_("La demande est déjà dans ce service.")]
+    if not reason:
+        errors["reason"] = [_("Indiquez pourquoi la demande change de service.")]
+    elif len(reason) > MAX_REASON_LENGTH:
+        errors["reason"] = [_("Le motif dépasse %(max)s caractères.") % {"max": MAX_REASON_LENGTH}]
+    if errors:
+        raise ValidationError(errors)
+    case = Case.objects.select_for_update().get(pk=case.pk)
+    done, routing = _assign_service(case, service.slug)
+    case.updated_at = timezone.now()
+    case.save(update_fields=["service", "assignee", "updated_at"])
+    _record(
+        case,
+        kind=EventKind.ROUTED,
+        actor=actor,
+        is_public=False,
+        payload={**(routing or done), "reason": reason, "transfer": True},
+    )
+    return case
+
+
 @domain_action
 def post_message(
     *,

@@ -26,12 +26,17 @@ from .models import (
     LifeEvent,
     Procedure,
     ProcedureVersion,
+    ReplyTemplate,
     RetentionAction,
     SearchMiss,
     Theme,
 )
 from .routing import routing_errors
-from .validation import notification_template_errors, validate_procedure_draft
+from .validation import (
+    notification_template_errors,
+    reply_template_errors,
+    validate_procedure_draft,
+)
 from .workflow import Workflow, default_workflow
 
 SLUG_PATTERN = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
@@ -638,3 +643,30 @@ def record_search_miss(*, organization, query: str) -> None:
         organization=organization, query=text, day=day
     )
     SearchMiss.objects.filter(pk=miss.pk).update(count=F("count") + 1)
+
+
+@transaction.atomic
+def save_reply_template(
+    *, organization, title: str, body: str, service=None, procedure=None, template=None
+) -> ReplyTemplate:
+    """Creates (template=None) or updates a reply template; ValidationError keyed by field."""
+    errors = {}
+    if not (title or "").strip():
+        errors["title"] = [_("Donnez un nom au modèle.")]
+    if body_errors := reply_template_errors(body):
+        errors["body"] = body_errors
+    if service is not None and service.organization_id != organization.pk:
+        errors["service"] = [_("Choisissez un service de l'organisation.")]
+    if procedure is not None and procedure.organization_id != organization.pk:
+        errors["procedure"] = [_("Choisissez une démarche de l'organisation.")]
+    if errors:
+        raise ValidationError(errors)
+    if template is None:
+        template = ReplyTemplate(organization=organization)
+    elif template.organization_id != organization.pk:
+        raise ValidationError(_("Ce modèle n'appartient pas à l'organisation."))
+    template.title, template.body = title.strip(), body.strip()
+    template.service, template.procedure = service, procedure
+    template.updated_at = timezone.now()
+    template.save()
+    return template

@@ -381,3 +381,53 @@ class SearchDocument(models.Model):
 
     def __str__(self):
         return f"{self.kind} {self.object_id} ({self.language})"
+
+
+class ReplyTemplateQuerySet(models.QuerySet):
+    def for_case(self, case):
+        """The templates an agent may start a reply to `case` from: the organization's, those
+        of its service and those of its procedure."""
+        return self.filter(
+            models.Q(service__isnull=True) | models.Q(service_id=case.service_id),
+            models.Q(procedure__isnull=True) | models.Q(procedure_id=case.procedure_id),
+            organization_id=case.organization_id,
+        )
+
+
+class ReplyTemplate(models.Model):
+    """A ready-made reply to citizens, for the whole organization or one service or
+    procedure, with the variables of administrators' templates ({{ name }}, {{ reference }},
+    {{ due_date }}...: docs/procedures.md)."""
+
+    organization = models.ForeignKey(
+        Organization, on_delete=models.CASCADE, related_name="reply_templates"
+    )
+    title = models.CharField(_("nom du modèle"), max_length=120)
+    body = models.TextField(_("texte"))
+    service = models.ForeignKey(
+        Service,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("service"),
+    )
+    procedure = models.ForeignKey(
+        Procedure,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("démarche"),
+    )
+    updated_at = models.DateTimeField(default=timezone.now)
+
+    objects = ReplyTemplateQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("modèle de réponse")
+        verbose_name_plural = _("modèles de réponse")
+        ordering = ["title", "pk"]
+
+    def __str__(self):
+        return self.title

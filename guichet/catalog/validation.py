@@ -106,3 +106,17 @@ def notification_template_errors(templates) -> list[str]:
                     )
                     break
     return errors
+
+
+def reply_template_errors(body: str) -> list[str]:
+    """What keeps a reply template's text from being used (an empty list when it can be)."""
+    if not (body or "").strip():
+        return [_("Écrivez le texte du modèle.")]
+    try:
+        compiled = _TEMPLATE_ENGINE.from_string(body)
+    except TemplateSyntaxError as error:
+        return [_("Le texte est mal écrit : %(error)s") % {"error": error}]
+    for forbidden in (DebugNode, IncludeNode, ExtendsNode):
+        if compiled.nodelist.get_nodes_by_type(forbidden):
+            return [_("Les balises debug, include et extends ne sont pas permises ici.")]
+    return []

@@ -198,3 +198,58 @@ def test_the_journal_names_who_did_what(signed_in, agent_a, supervisor, procedur
     assert "Anne a enregistré la demande de Alice Martin (canal : Téléphone)." in text
     assert "Alice Martin a écrit un message." in text
     assert "Merci" in text
+
+
+def test_an_agent_transfers_a_case_with_a_reason(client, agent_a, supervisor, case_a, service_b):
+    from guichet.cases.models import Case, EventKind
+
+    url = f"/backoffice/demandes/{case_a.reference}/transferer/"
+    client.force_login(agent_a)
+    page = client.get(f"/backoffice/demandes/{case_a.reference}/").text
+    assert "Transférer à un autre service" in page
+    refused = client.post(url, {"service": service_b.pk, "reason": "  "})
+    assert refused.status_code == 400 and "Ce champ est obligatoire." in refused.text
+    other = client.post(url, {"service": case_a.service_id, "reason": "Même service"})
+    assert other.status_code == 400  # not offered: the current service is not a choice
+    done = client.post(url, {"service": service_b.pk, "reason": "Concerne l'éclairage public."})
+    assert done.status_code == 303 and done.url == "/backoffice/"  # no longer agent A's
+    case = Case.objects.get(pk=case_a.pk)
+    assert case.service == service_b and case.assignee is None
+    event = case.events.get(kind=EventKind.ROUTED)
+    assert event.payload["reason"] == "Concerne l'éclairage public." and not event.is_public
+    assert client.get(f"/backoffice/demandes/{case_a.reference}/").status_code == 404
+    client.force_login(supervisor)
+    journal = client.get(f"/backoffice/demandes/{case_a.reference}/").text
+    assert "a transféré la demande au service" in journal
+    assert "Concerne l&#x27;éclairage public." in journal
+
+
+def test_replies_start_from_a_template_with_the_cases_variables(
+    client, org, agent_a, administrator, case_a, procedure_b, service_b
+):
+    from guichet.catalog.models import ReplyTemplate
+
+    client.force_login(administrator)
+    response = client.post(
+        "/backoffice/modeles-de-reponse/nouveau/",
+        {"title": "Pièce manquante", "body": "Bonjour {{ name }}, votre demande {{ reference }}"},
+    )
+    assert response.status_code == 303
+    bad = client.post(
+        "/backoffice/modeles-de-reponse/nouveau/", {"title": "Cassé", "body": "{% if %}"}
+    )
+    assert bad.status_code == 400 and "Le texte est mal écrit" in bad.text
+    assert "{% if %}" in bad.text  # what was typed stays
+    other = ReplyTemplate.objects.create(
+        organization=org, title="Pour l'état civil", body="x", procedure=procedure_b
+    )
+    template = ReplyTemplate.objects.get(title="Pièce manquante")
+
+    client.force_login(agent_a)
+    page = client.get(f"/backoffice/demandes/{case_a.reference}/").text
+    assert "Pièce manquante" in page and "Pour l&#x27;état civil" not in page
+    started = client.get(f"/backoffice/demandes/{case_a.reference}/", {"modele": template.pk})
+    assert f"Bonjour Alice Martin, votre demande {case_a.reference}</textarea>" in started.text
+    ignored = client.get(f"/backoffice/demandes/{case_a.reference}/", {"modele": other.pk})
+    assert "Bonjour" not in ignored.text.split('id="reply"')[1].split("</form>")[0]
+    assert client.get("/backoffice/modeles-de-reponse/").status_code == 403  # agents: no

@@ -3,7 +3,7 @@
 import pytest
 
 from guichet.catalog.actions import record_page_feedback, save_info_page
-from guichet.conftest import PASSWORD, check_accessibility
+from guichet.conftest import PASSWORD, check_accessibility, submit
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -45,6 +45,17 @@ def test_an_administrator_writes_a_question_accessibly(page, administrator, proc
     check_accessibility(page)
     page.goto("/backoffice/infos/a-ecrire/")
     check_accessibility(page)
+    page.goto("/backoffice/modeles-de-reponse/nouveau/")
+    page.get_by_label("Nom du modèle (obligatoire)").fill("Pièce manquante")
+    page.get_by_label("Texte (obligatoire)").fill("Bonjour {{ name }},")
+    page.get_by_role("button", name="Enregistrer le modèle").click()
+    page.get_by_text("Le modèle « Pièce manquante » est enregistré.").wait_for()
+    check_accessibility(page)
+    case = submit(procedure_a)
+    page.goto(f"/backoffice/demandes/{case.reference}/")
+    page.get_by_role("button", name="Utiliser ce modèle").click()
+    assert page.get_by_label("Message au demandeur").input_value().startswith("Bonjour Alice")
+    check_accessibility(page)  # the template picker and the transfer form
     page.goto("/backoffice/organisation/acces/")
     page.get_by_role("heading", name="Accès aux données personnelles").wait_for()
     check_accessibility(page)

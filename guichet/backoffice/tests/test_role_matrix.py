@@ -12,7 +12,7 @@ from django.urls import reverse
 
 from guichet.backoffice import urls
 from guichet.cases import actions
-from guichet.catalog.actions import save_info_page
+from guichet.catalog.actions import save_info_page, save_reply_template
 from guichet.conftest import submit
 from guichet.organization.places import add_closure, save_place
 
@@ -54,8 +54,13 @@ KINDS = {
     "case_assign": CASE_A,
     "case_message": CASE_A,
     "case_note": CASE_A,
+    "case_transfer": CASE_A,
     "settings": ADMIN,
     "access_log": ADMIN,
+    "reply_templates": ADMIN,
+    "reply_template_create": ADMIN,
+    "reply_template": ADMIN_OBJECT,
+    "reply_template_delete": ADMIN_OBJECT,
     "procedures": ADMIN,
     "procedure_create": ADMIN,
     "procedure_import": ADMIN,
@@ -91,6 +96,7 @@ PROCEDURE_PAGES = [
 ]
 KINDS.update(dict.fromkeys(PROCEDURE_PAGES, ADMIN_OBJECT))
 POSTED = {
+    "reply_template_delete",
     "bulk",
     "view_save",
     "view_delete",
@@ -98,6 +104,7 @@ POSTED = {
     "case_assign",
     "case_message",
     "case_note",
+    "case_transfer",
     "person_merge",
     "place_closure_add",
     "place_closure_delete",
@@ -122,6 +129,7 @@ def world(org, procedure_a, agent_a):
     place = save_place(organization=org, name="Hôtel de ville")
     closure = add_closure(place=place, first_day="2030-01-01", last_day="2030-01-02")
     page = save_info_page(organization=org, actor=None, title="Horaires")
+    reply = save_reply_template(organization=org, title="Accusé", body="Bonjour {{ name }}")
     field_id = procedure_a.fields[0]["id"]
     pk = procedure_a.pk
     args = {
@@ -131,10 +139,13 @@ def world(org, procedure_a, agent_a):
         "case_assign": [case.reference],
         "case_message": [case.reference],
         "case_note": [case.reference],
+        "case_transfer": [case.reference],
         "place": [place.pk],
         "place_closure_add": [place.pk],
         "place_closure_delete": [place.pk, closure.pk],
         "info_page": [page.pk],
+        "reply_template": [reply.pk],
+        "reply_template_delete": [reply.pk],
         "procedure_field": [pk, field_id],
         "procedure_field_move": [pk, field_id],
         "procedure_field_remove": [pk, field_id],
