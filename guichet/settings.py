@@ -141,6 +141,7 @@ TASKS = {
 GUICHET_EVENT_SUBSCRIBERS = [
     "guichet.notify.handlers.on_case_event",
     "guichet.notify.webhooks.on_case_event",
+    "guichet.notify.followers.on_case_event",
 ]
 # Work the worker starts on a schedule: (dotted path of a task, interval in seconds).
 GUICHET_PERIODIC_TASKS = [

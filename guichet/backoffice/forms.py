@@ -51,9 +51,10 @@ class InboxFilterForm(forms.Form):
     """
 
     # The tabs: views of the inbox that agents switch between, each with its count.
-    TODO, MINE, WAITING, AT_RISK, OVERDUE, CLOSED, ALL = (
+    TODO, MINE, FOLLOWED, WAITING, AT_RISK, OVERDUE, CLOSED, ALL = (
         "todo",
         "mine",
+        "followed",
         "waiting",
         "at_risk",
         "overdue",
@@ -63,6 +64,7 @@ class InboxFilterForm(forms.Form):
     TABS = [
         (TODO, _("À traiter")),
         (MINE, _("Mes demandes")),
+        (FOLLOWED, _("Suivies")),
         (WAITING, _("En attente du demandeur")),
         (AT_RISK, _("Échéance proche")),
         (OVERDUE, _("En retard")),
@@ -141,6 +143,8 @@ class InboxFilterForm(forms.Form):
         """The cases a tab shows."""
         if tab == cls.MINE:
             return cases.open().filter(assignee=user)
+        if tab == cls.FOLLOWED:
+            return cases.filter(followers__user=user)
         if tab == cls.WAITING:
             return cases.filter(category=Category.WAITING)
         if tab == cls.AT_RISK:

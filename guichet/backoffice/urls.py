@@ -39,6 +39,7 @@ urlpatterns = [
     path("demandes/<str:reference>/message/", views.case_message, name="case_message"),
     path("demandes/<str:reference>/note/", views.case_note, name="case_note"),
     path("demandes/<str:reference>/transferer/", views.case_transfer, name="case_transfer"),
+    path("demandes/<str:reference>/suivre/", views.case_follow, name="case_follow"),
     # The procedure designer (administrators). An item's id never holds a "-": the fixed
     # segments below that have one cannot be taken for an item.
     path("organisation/", settings_views.organization_settings, name="settings"),

@@ -178,6 +178,7 @@ def _case_page(request, case, *, status=200, **forms):
         "note_form": forms.get("note_form") or NoteForm(),
         "transfer_form": forms.get("transfer_form") or TransferForm(case=case),
         "reply_templates": list(ReplyTemplate.objects.for_case(case).only("pk", "title")),
+        "following": case.followers.filter(user=request.user).exists(),
         "has_errors": status >= 400,
     }
     return render(request, "backoffice/case_detail.html", context, status=status)
@@ -369,6 +370,21 @@ def case_transfer(request, reference):
                 return _back_to_case(case)
             return _see_other(reverse("backoffice:inbox"))  # no longer this agent's to see
     return _case_page(request, case, status=400, transfer_form=form)
+
+
+@agent_required(hide_from_outsiders=True)
+@require_POST
+def case_follow(request, reference):
+    case = get_case_for_agent(request.user, request.organization, reference)
+    follow = request.POST.get("follow") == "1"
+    actions.follow_case(case=case, user=request.user, follow=follow)
+    if follow:
+        messages.success(
+            request, _("Vous suivez cette demande : ses nouvelles vous sont envoyées.")
+        )
+    else:
+        messages.success(request, _("Vous ne suivez plus cette demande."))
+    return _back_to_case(case)
 
 
 @agent_required

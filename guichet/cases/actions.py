@@ -34,6 +34,7 @@ from .models import (
     Attachment,
     Case,
     CaseEvent,
+    CaseFollower,
     Channel,
     Draft,
     EventKind,
@@ -920,6 +921,17 @@ def apply_retention(*, now: datetime.datetime | None = None) -> dict:
             counts["anonymized"] += 1
     transaction.on_commit(lambda: [storage.delete(name) for name in names])
     return counts
+
+
+def follow_case(*, case: Case, user, follow: bool = True) -> bool:
+    """`user` (an agent who handles the case) follows it, or stops; returns whether they
+    follow it now."""
+    _require_agent(user, case)
+    if follow:
+        CaseFollower.objects.get_or_create(case=case, user=user)
+    else:
+        CaseFollower.objects.filter(case=case, user=user).delete()
+    return follow
 
 
 @domain_action

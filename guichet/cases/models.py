@@ -462,3 +462,22 @@ class AccessLog(models.Model):
 
     def __str__(self):
         return f"{self.user_id} {self.kind} {self.reference} {self.at:%Y-%m-%d %H:%M}"
+
+
+class CaseFollower(models.Model):
+    """An agent who follows a case: it shows in their "followed" tab and they are e-mailed
+    when the citizen writes or the case changes hands or state (notify/followers.py)."""
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="followers")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="followed_cases"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["case", "user"], name="one_follow_per_agent")
+        ]
+
+    def __str__(self):
+        return f"{self.user_id} → {self.case_id}"

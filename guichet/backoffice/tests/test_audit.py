@@ -24,7 +24,8 @@ def test_opening_a_case_an_attachment_or_a_record_is_logged(
     attachment = message.attachments.get()
     client.force_login(agent_a)
     client.get(f"/backoffice/demandes/{case.reference}/")
-    client.get(f"/backoffice/demandes/{case.reference}/pieces/{attachment.pk}/").close()
+    download = client.get(f"/backoffice/demandes/{case.reference}/pieces/{attachment.pk}/")
+    assert b"".join(download.streaming_content) == b"%PDF-1.4 trou"
     client.get("/backoffice/usagers/fiche/", {"email": "zoe@example.test"})
     client.force_login(agent_b)  # refused: nothing was seen, nothing is logged
     client.get(f"/backoffice/demandes/{case.reference}/")

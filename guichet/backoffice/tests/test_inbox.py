@@ -61,6 +61,7 @@ def test_the_tabs_show_their_cases_and_counts(client, agent_a, supervisor, proce
     late = submit(procedure_a, submitted_at=now - datetime.timedelta(days=30))
     soon = submit(procedure_a, submitted_at=now - datetime.timedelta(days=14))
     closed = actions.transition_case(case=submit(procedure_a), transition="close", actor=agent_a)
+    actions.follow_case(case=closed, user=agent_a)
     client.force_login(agent_a)
 
     def shown(tab):
@@ -73,11 +74,13 @@ def test_the_tabs_show_their_cases_and_counts(client, agent_a, supervisor, proce
     assert shown("at_risk") == {soon.reference}
     assert shown("overdue") == {late.reference}
     assert shown("closed") == {closed.reference}
+    assert shown("followed") == {closed.reference}
     assert len(shown("all")) == 6
     tabs = {tab["code"]: tab["count"] for tab in client.get(INBOX).context["tabs"]}
     assert tabs == {
         "todo": 4,
         "mine": 1,
+        "followed": 1,
         "waiting": 1,
         "at_risk": 1,
         "overdue": 1,
