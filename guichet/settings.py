@@ -169,6 +169,10 @@ GUICHET_SMS_URL = os.environ.get("GUICHET_SMS_URL", "console:" if DEBUG else "")
 GUICHET_SMS_TOKEN = os.environ.get("GUICHET_SMS_TOKEN", "")
 GUICHET_SMS_SENDER = os.environ.get("GUICHET_SMS_SENDER", "Guichet")
 GUICHET_SMS_TIMEOUT = envint("GUICHET_SMS_TIMEOUT", 10)
+# Likely duplicates shown on a case's page: the same procedure, filed within this many days,
+# within this many metres or worded alike.
+GUICHET_DUPLICATE_DAYS = envint("GUICHET_DUPLICATE_DAYS", 30)
+GUICHET_DUPLICATE_RADIUS_M = envint("GUICHET_DUPLICATE_RADIUS_M", 250)
 # Forms in progress left untouched this many days are deleted.
 GUICHET_DRAFT_MAX_AGE_DAYS = envint("GUICHET_DRAFT_MAX_AGE_DAYS", 30)
 # The function that e-mails a citizen the link to resume a draft (a door: named, not imported).

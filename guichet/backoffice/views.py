@@ -22,6 +22,7 @@ from guichet.accounts.models import User
 from guichet.cases import actions
 from guichet.cases.access import get_case_for_agent
 from guichet.cases.audit import log_access
+from guichet.cases.duplicates import likely_duplicates
 from guichet.cases.models import Case
 from guichet.cases.templating import render_admin_template, template_variables
 from guichet.catalog.formschema import display_answers
@@ -179,6 +180,7 @@ def _case_page(request, case, *, status=200, **forms):
         "transfer_form": forms.get("transfer_form") or TransferForm(case=case),
         "reply_templates": list(ReplyTemplate.objects.for_case(case).only("pk", "title")),
         "following": case.followers.filter(user=request.user).exists(),
+        "duplicates": likely_duplicates(case, Case.objects.visible_to(membership)),
         "has_errors": status >= 400,
     }
     return render(request, "backoffice/case_detail.html", context, status=status)

@@ -253,3 +253,32 @@ def test_replies_start_from_a_template_with_the_cases_variables(
     ignored = client.get(f"/backoffice/demandes/{case_a.reference}/", {"modele": other.pk})
     assert "Bonjour" not in ignored.text.split('id="reply"')[1].split("</form>")[0]
     assert client.get("/backoffice/modeles-de-reponse/").status_code == 403  # agents: no
+
+
+def test_likely_duplicates_are_suggested(client, agent_a, procedure_a, procedure_b, settings):
+    import datetime
+
+    from django.utils import timezone
+
+    from guichet.conftest import submit
+
+    settings.GUICHET_DUPLICATE_RADIUS_M = 250
+    near = {"latitude": 48.85660, "longitude": 2.35220}
+    case = submit(procedure_a, **near)
+    close_by = submit(procedure_a, latitude=48.85700, longitude=2.35250)  # about 50 m
+    far = submit(
+        procedure_a,
+        latitude=48.86660,
+        longitude=2.35220,
+        data={"kind": "Éclairage", "description": "Lampadaire éteint."},
+    )  # about 1.1 km, other words
+    alike = submit(procedure_a)  # no point, the same words
+    old = submit(procedure_a, submitted_at=timezone.now() - datetime.timedelta(days=60), **near)
+    other_procedure = submit(procedure_b)
+    client.force_login(agent_a)
+    page = client.get(f"/backoffice/demandes/{case.reference}/").text
+    section = page.split('id="duplicates-title"')[1].split("</section>")[0]
+    assert close_by.reference in section and "à 50 m" in section
+    assert alike.reference in section and "formulation proche" in section
+    assert far.reference not in section and old.reference not in section
+    assert other_procedure.reference not in section
