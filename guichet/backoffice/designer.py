@@ -12,7 +12,7 @@ from django import forms
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
@@ -24,6 +24,7 @@ from guichet.catalog import actions, exchange
 from guichet.catalog.formschema import LAYOUT_TYPES, form_fields, is_answer, item_type, pages
 from guichet.catalog.models import Procedure
 from guichet.catalog.workflow import ANY_STATE, Category, Workflow
+from guichet.core.http import see_other
 from guichet.organization.models import Role, Service
 
 from .decorators import admin_required
@@ -108,9 +109,7 @@ def draft_changed(procedure: Procedure) -> bool | None:
 
 
 def _see_other(name: str, *args, fragment: str = ""):
-    response = redirect(reverse(f"backoffice:{name}", args=args) + fragment)
-    response.status_code = 303
-    return response
+    return see_other(reverse(f"backoffice:{name}", args=args) + fragment)
 
 
 def _render(request, template, procedure, section, context=None, *, status=200):

@@ -22,7 +22,7 @@ from guichet.catalog.models import ProcedureVersion
 from guichet.lib.phone import format_phone
 
 from .decorators import agent_required
-from .forms import InboxFilterForm, inbox_query
+from .forms import InboxFilterForm
 
 CHUNK = 2000
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
@@ -112,7 +112,7 @@ def _cases(request):
         user=request.user,
         organization=request.organization,
         kind="export",
-        detail=inbox_query(request.GET, request.membership) or "tab=todo",
+        detail=form.query_string() or "tab=todo",
     )
     return cases
 

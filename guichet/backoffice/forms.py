@@ -211,6 +211,10 @@ class InboxFilterForm(forms.Form):
             )
         return result
 
+    def query_string(self) -> str:
+        """The valid filters as a query string (a saved view's, an export's)."""
+        return _query_string(self)
+
     @property
     def is_filtered(self) -> bool:
         return any(self.cleaned_data.get(name) for name in self.fields if name != "tab")
@@ -350,9 +354,12 @@ INBOX_FILTER_KEYS = (
 
 def inbox_query(data, membership) -> str:
     """The valid inbox filters of `data` as a query string (what a saved view keeps)."""
+    return InboxFilterForm(data, membership=membership).query_string()
+
+
+def _query_string(form) -> str:
     from urllib.parse import urlencode
 
-    form = InboxFilterForm(data, membership=membership)
     filters = form.filters()
     pairs = []
     for key in INBOX_FILTER_KEYS:

@@ -5,7 +5,7 @@ import datetime
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.db.models import Q, Sum
-from django.http import Http404, HttpResponseRedirect
+from django.http import Http404
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
@@ -16,6 +16,7 @@ from django.views.decorators.http import require_http_methods, require_safe
 from guichet.cases.models import Case, Message
 from guichet.catalog.actions import save_info_page
 from guichet.catalog.models import InfoPage, Procedure, SearchMiss, Theme
+from guichet.core.http import see_other
 
 from .decorators import info_editor_required
 from .designer_forms import add_errors
@@ -81,10 +82,8 @@ def info_list(request):
     )
 
 
-def _see_other(page) -> HttpResponseRedirect:
-    response = HttpResponseRedirect(reverse("backoffice:info_page", args=[page.pk]))
-    response.status_code = 303
-    return response
+def _see_other(page):
+    return see_other(reverse("backoffice:info_page", args=[page.pk]))
 
 
 def _save(request, form, page):

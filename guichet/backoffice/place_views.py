@@ -3,7 +3,7 @@
 from django import forms
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import Http404, HttpResponseRedirect
+from django.http import Http404
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
+from guichet.core.http import see_other
 from guichet.lib.hours import HoursError, format_day, parse_day
 from guichet.organization.models import Place, PlaceClosure, Service
 from guichet.organization.places import add_closure, place_cards, save_place
@@ -131,10 +132,7 @@ def get_place_for_admin(request, pk) -> Place:
     return place
 
 
-def _see_other(url) -> HttpResponseRedirect:
-    response = HttpResponseRedirect(url)
-    response.status_code = 303
-    return response
+_see_other = see_other
 
 
 def _initial(place: Place) -> dict:

@@ -3,7 +3,7 @@
 from django import forms
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import Http404, HttpResponseRedirect
+from django.http import Http404
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -13,6 +13,7 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 
 from guichet.catalog.actions import save_reply_template
 from guichet.catalog.models import Procedure, ReplyTemplate
+from guichet.core.http import see_other
 from guichet.organization.models import Service
 
 from .decorators import admin_required
@@ -49,10 +50,7 @@ class ReplyTemplateForm(forms.Form):
         self.fields["procedure"].queryset = Procedure.objects.filter(organization=organization)
 
 
-def _see_other(url) -> HttpResponseRedirect:
-    response = HttpResponseRedirect(url)
-    response.status_code = 303
-    return response
+_see_other = see_other
 
 
 def get_template_for_admin(request, pk) -> ReplyTemplate:

@@ -10,7 +10,7 @@ from allauth.account import views as allauth_views
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import FileResponse, Http404, QueryDict
-from django.shortcuts import redirect, render
+from django.shortcuts import render
 from django.template import TemplateSyntaxError
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -27,6 +27,7 @@ from guichet.cases.models import Case
 from guichet.cases.templating import render_admin_template, template_variables
 from guichet.catalog.formschema import display_answers
 from guichet.catalog.models import ProcedureVersion, ReplyTemplate
+from guichet.core.http import see_other
 
 from .decorators import agent_required
 from .forms import (
@@ -139,7 +140,7 @@ def inbox(request):
             "view_form": SavedViewForm(membership=request.membership),
             "bulk_form": BulkForm(membership=request.membership),
             "bulk_transitions": sorted(bulk_transitions.items(), key=lambda item: item[1]),
-            "current_query": inbox_query(request.GET, request.membership),
+            "current_query": form.query_string(),
             "nav": "inbox",
             "tabs": tabs,
             "current_tab": current,
@@ -238,9 +239,7 @@ def case_attachment(request, reference, pk):
 
 def _back_to_case(case):
     """The answer to a successful POST: the browser GETs the case page (no re-submission)."""
-    response = redirect("backoffice:case", case.reference)
-    response.status_code = 303
-    return response
+    return see_other(reverse("backoffice:case", args=[case.reference]))
 
 
 def _refused(request, case, form, form_name, error):
@@ -426,10 +425,7 @@ def view_delete(request, pk):
     return _see_other(reverse("backoffice:inbox"))
 
 
-def _see_other(url: str):
-    response = redirect(url)
-    response.status_code = 303
-    return response
+_see_other = see_other
 
 
 @agent_required

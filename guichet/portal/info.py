@@ -4,7 +4,7 @@ procedures (guichet/catalog/search.py)."""
 from django import forms
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import Http404, HttpResponseRedirect
+from django.http import Http404
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -19,6 +19,7 @@ from guichet.catalog.actions import (
 )
 from guichet.catalog.markdown import render as render_markdown
 from guichet.catalog.models import InfoPage, InfoPageKind, LifeEvent, Procedure, Theme
+from guichet.core.http import see_other
 from guichet.core.ratelimit import client_address, hit
 from guichet.organization.models import Place
 from guichet.organization.places import place_cards, week_lines
@@ -51,10 +52,7 @@ class FeedbackForm(forms.Form):
         super().__init__(*args, auto_id="feedback_%s", **kwargs)
 
 
-def _see_other(url: str) -> HttpResponseRedirect:
-    response = HttpResponseRedirect(url)
-    response.status_code = 303
-    return response
+_see_other = see_other
 
 
 def _once_per_session(request, key: str, page: InfoPage) -> bool:

@@ -27,6 +27,7 @@ from guichet.cases.models import Attachment, Case, Channel, Draft, EventKind
 from guichet.catalog.formschema import clean_page, display_answers, is_answer, item_type
 from guichet.catalog.models import InfoPage, Procedure, Theme
 from guichet.catalog.search import page_result
+from guichet.core.http import see_other
 from guichet.core.ratelimit import client_address, hit
 from guichet.organization.models import Place
 from guichet.organization.places import place_cards
@@ -59,11 +60,7 @@ RELATED_ANSWERS = 5
 AUTOSAVE_RATE_LIMIT = 40
 
 
-def _see_other(url: str) -> HttpResponseRedirect:
-    """After a POST: the browser GETs the next page (303 See Other)."""
-    response = HttpResponseRedirect(url)
-    response.status_code = 303
-    return response
+_see_other = see_other
 
 
 def _private(view):
