@@ -156,6 +156,8 @@ GUICHET_PERIODIC_TASKS = [
     ("guichet.cases.tasks.erase_contacts_of_closed_cases", 3600),
     # Retention periods of the procedures: closed cases anonymized or deleted when they end.
     ("guichet.cases.tasks.apply_retention_periods", 3600),
+    # Exports of the inbox prepared in the background: deleted with their files once old.
+    ("guichet.backoffice.tasks.purge_old_exports", 3600),
 ]
 # Webhooks of the workflows: refused towards private networks unless allowed (SSRF), given
 # up after this many attempts, each waiting this many seconds at most.
@@ -177,6 +179,10 @@ GUICHET_DUPLICATE_RADIUS_M = envint("GUICHET_DUPLICATE_RADIUS_M", 250)
 GUICHET_DRAFT_MAX_AGE_DAYS = envint("GUICHET_DRAFT_MAX_AGE_DAYS", 30)
 # The function that e-mails a citizen the link to resume a draft (a door: named, not imported).
 GUICHET_DRAFT_LINK_SENDER = "guichet.notify.drafts.send_draft_link"
+# Inbox exports of views of at least this many cases are prepared by the worker (a progress
+# bar, then a link) rather than sent at once; their files are deleted after this many hours.
+GUICHET_EXPORT_BACKGROUND_FROM = envint("GUICHET_EXPORT_BACKGROUND_FROM", 1000)
+GUICHET_EXPORT_KEEP_HOURS = envint("GUICHET_EXPORT_KEEP_HOURS", 24)
 
 # --- Maps (Leaflet) ---------------------------------------------------------------------------
 # The tile server of the maps where citizens place a point; its origin is allowed by the CSP.
@@ -191,6 +197,9 @@ GUICHET_MAP_ATTRIBUTION = os.environ.get(
 # Where a map opens when no point is set yet: "latitude,longitude" and a zoom level.
 GUICHET_MAP_CENTER = os.environ.get("GUICHET_MAP_CENTER", "46.6034,1.8883")
 GUICHET_MAP_ZOOM = envint("GUICHET_MAP_ZOOM", 6)
+# The back office's map of cases shows at most this many of the current view (a browser
+# clusters some thousands of markers easily; more would make the page slow).
+GUICHET_MAP_MAX_POINTS = envint("GUICHET_MAP_MAX_POINTS", 5000)
 
 # --- Authentication -------------------------------------------------------------------------
 AUTHENTICATION_BACKENDS = [

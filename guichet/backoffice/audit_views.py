@@ -10,7 +10,7 @@ from guichet.cases.models import AccessLog
 
 from .decorators import admin_required
 from .forms import agents_of
-from .views import InboxPage
+from .paging import OffsetPage
 
 PAGE_SIZE = 100
 
@@ -38,7 +38,7 @@ def access_log(request):
             entries = entries.filter(reference__iexact=form.cleaned_data["demande"].strip())
         if form.cleaned_data["agent"]:
             entries = entries.filter(user_id=int(form.cleaned_data["agent"]))
-    page = InboxPage(
+    page = OffsetPage(
         entries.order_by("-at", "-pk"), request.GET.get("page"), count=0, more=True, size=PAGE_SIZE
     )
     return render(

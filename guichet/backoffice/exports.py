@@ -4,6 +4,9 @@ Both run in constant memory whatever the number of cases: rows are read from the
 in chunks (`iterator`), the CSV is streamed to the client as it is written, and the Excel
 workbook is written row by row (openpyxl's write-only mode) into a temporary file sent once
 complete. Cells that a spreadsheet would read as a formula get a leading apostrophe.
+
+The same writers (`csv_lines`, `write_xlsx`) serve the direct downloads below and the large
+exports the worker prepares in the background (tasks.run_export).
 """
 
 import csv
@@ -104,10 +107,15 @@ def export_rows(cases):
         ]
 
 
+def exported_cases(data, *, membership, user):
+    """The cases of the inbox's view that `data` (a query string's values) describes, as
+    `membership` sees them now; and the filter form, whose query_string() names the view."""
+    form = InboxFilterForm(data, membership=membership)
+    return form.filter(Case.objects.visible_to(membership), user=user), form
+
+
 def _cases(request):
-    form = InboxFilterForm(request.GET, membership=request.membership)
-    visible = Case.objects.visible_to(request.membership)
-    cases = form.filter(visible, user=request.user)
+    cases, form = exported_cases(request.GET, membership=request.membership, user=request.user)
     log_access(
         user=request.user,
         organization=request.organization,
@@ -117,8 +125,14 @@ def _cases(request):
     return cases
 
 
-def _filename(extension: str) -> str:
+def export_filename(extension: str) -> str:
     return f"demandes-{timezone.localdate():%Y-%m-%d}.{extension}"
+
+
+CONTENT_TYPES = {
+    "csv": "text/csv; charset=utf-8",
+    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+}
 
 
 class _Echo:
@@ -126,26 +140,36 @@ class _Echo:
         return value
 
 
+def csv_lines(rows):
+    """The CSV file of `rows` (export_rows), line by line, as text."""
+    writer = csv.writer(_Echo(), delimiter=";")
+    yield "\ufeff"  # a BOM, so that spreadsheets read the file as UTF-8
+    yield writer.writerow(headers())
+    for row in rows:
+        yield writer.writerow(
+            [v.strftime("%d/%m/%Y %H:%M") if isinstance(v, datetime.datetime) else v for v in row]
+        )
+
+
+def write_xlsx(rows, output) -> None:
+    """Writes the workbook of `rows` (export_rows) into the binary file `output`."""
+    from openpyxl import Workbook
+
+    workbook = Workbook(write_only=True)
+    sheet = workbook.create_sheet(_("Demandes"))
+    sheet.append(headers())
+    for row in rows:
+        sheet.append(row)
+    workbook.save(output)
+
+
 @never_cache
 @agent_required
 @require_safe
 def export_csv(request):
-    cases = _cases(request)
-    writer = csv.writer(_Echo(), delimiter=";")
-
-    def lines():
-        yield "\ufeff"  # a BOM, so that spreadsheets read the file as UTF-8
-        yield writer.writerow(headers())
-        for row in export_rows(cases):
-            yield writer.writerow(
-                [
-                    v.strftime("%d/%m/%Y %H:%M") if isinstance(v, datetime.datetime) else v
-                    for v in row
-                ]
-            )
-
-    response = StreamingHttpResponse(lines(), content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="{_filename("csv")}"'
+    lines = csv_lines(export_rows(_cases(request)))
+    response = StreamingHttpResponse(lines, content_type=CONTENT_TYPES["csv"])
+    response["Content-Disposition"] = f'attachment; filename="{export_filename("csv")}"'
     return response
 
 
@@ -153,20 +177,13 @@ def export_csv(request):
 @agent_required
 @require_safe
 def export_xlsx(request):
-    from openpyxl import Workbook
-
     cases = _cases(request)
-    workbook = Workbook(write_only=True)
-    sheet = workbook.create_sheet(_("Demandes"))
-    sheet.append(headers())
-    for row in export_rows(cases):
-        sheet.append(row)
     output = tempfile.TemporaryFile()  # noqa: SIM115 (FileResponse closes it once sent)
-    workbook.save(output)
+    write_xlsx(export_rows(cases), output)
     output.seek(0)
     return FileResponse(
         output,
         as_attachment=True,
-        filename=_filename("xlsx"),
-        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        filename=export_filename("xlsx"),
+        content_type=CONTENT_TYPES["xlsx"],
     )

@@ -1,12 +1,15 @@
 """Forms of the back office: they parse input; the domain actions decide and write."""
 
 import datetime
+import math
+from typing import NamedTuple
 
 from django import forms
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.db.models import F, Q
+from django.http import QueryDict
 from django.template.defaultfilters import filesizeformat
 from django.utils import timezone
 from django.utils.translation import gettext
@@ -14,7 +17,7 @@ from django.utils.translation import gettext_lazy as _
 
 from guichet.cases import search
 from guichet.cases.actions import MAX_MESSAGE_LENGTH
-from guichet.cases.models import Channel
+from guichet.cases.models import Channel, Label
 from guichet.catalog.formschema import ALLOWED_UPLOAD_EXTENSIONS
 from guichet.catalog.models import Procedure
 from guichet.catalog.workflow import Category
@@ -41,6 +44,44 @@ def assignable_agents(case):
     return User.objects.filter(memberships__in=members, is_active=True).order_by(
         "first_name", "last_name", "email"
     )
+
+
+class Zone(NamedTuple):
+    """An area of the map, in decimal degrees: what the map's "filter on this zone" sends."""
+
+    south: float
+    west: float
+    north: float
+    east: float
+
+    def __str__(self):
+        # The query string's form: "south,west,north,east".
+        return ",".join(str(value) for value in self)
+
+
+class ZoneField(forms.CharField):
+    """A Zone read from "south,west,north,east" (decimal degrees, south < north, west < east)."""
+
+    widget = forms.HiddenInput
+    MAX_LENGTH = 100
+
+    def to_python(self, value):
+        value = super().to_python(value)
+        if value in self.empty_values:
+            return None
+        invalid = ValidationError(gettext("Cette zone n'existe pas."), code="invalid")
+        if len(value) > self.MAX_LENGTH:
+            raise invalid
+        try:
+            numbers = [float(part) for part in value.split(",")]
+        except ValueError:
+            raise invalid from None
+        if len(numbers) != 4 or not all(math.isfinite(number) for number in numbers):
+            raise invalid
+        zone = Zone(*numbers)
+        if not (-90 <= zone.south < zone.north <= 90 and -180 <= zone.west < zone.east <= 180):
+            raise invalid
+        return zone
 
 
 class InboxFilterForm(forms.Form):
@@ -114,7 +155,12 @@ class InboxFilterForm(forms.Form):
         required=False,
         widget=forms.DateInput(attrs={"type": "date"}),
     )
+    label = forms.ModelChoiceField(
+        label=_("Étiquette"), queryset=Label.objects.none(), required=False, empty_label=_("Toutes")
+    )
     sort = forms.ChoiceField(label=_("Trier par"), choices=SORT_CHOICES, required=False)
+    # An area drawn by the map page's "filter on this zone" (see map_views.py).
+    zone = ZoneField(label=_("Zone sur la carte"), required=False)
 
     def __init__(self, data, *, membership):
         # A copy, because values that do not validate are dropped from it (see filters()).
@@ -123,6 +169,9 @@ class InboxFilterForm(forms.Form):
             membership.organization_id
         ).only("pk", "title")
         self.fields["service"].queryset = visible_services(membership).only("pk", "name")
+        self.fields["label"].queryset = Label.objects.filter(
+            organization_id=membership.organization_id
+        )
         self.fields["assignee"].choices = [
             ("", _("Tous")),
             (self.ME, _("Moi")),
@@ -178,6 +227,8 @@ class InboxFilterForm(forms.Form):
             cases = cases.filter(assignee_id=int(assignee))
         if filters.get("channel"):
             cases = cases.filter(channel=filters["channel"])
+        if filters.get("label"):
+            cases = cases.filter(labels=filters["label"])
         zone = timezone.get_current_timezone()
         if filters.get("since"):
             start = datetime.datetime.combine(filters["since"], datetime.time.min, zone)
@@ -185,6 +236,13 @@ class InboxFilterForm(forms.Form):
         if filters.get("until"):
             end = datetime.datetime.combine(filters["until"], datetime.time.min, zone)
             cases = cases.filter(created_at__lt=end + datetime.timedelta(days=1))
+        if area := filters.get("zone"):
+            cases = cases.filter(
+                latitude__gte=area.south,
+                latitude__lte=area.north,
+                longitude__gte=area.west,
+                longitude__lte=area.east,
+            )
         return cases
 
     def filter(self, cases, *, user):
@@ -348,7 +406,9 @@ INBOX_FILTER_KEYS = (
     "channel",
     "since",
     "until",
+    "label",
     "sort",
+    "zone",
 )
 
 
@@ -375,16 +435,26 @@ def _query_string(form) -> str:
 class BulkForm(forms.Form):
     """One action on the cases ticked in the inbox: assign them, or move them along."""
 
-    ASSIGN, TRANSITION = "assign", "transition"
+    ASSIGN, TRANSITION, LABEL = "assign", "transition", "label"
     MAX_CASES = 200
 
     cases = forms.MultipleChoiceField(choices=[])  # references; checked against access later
     action = forms.ChoiceField(
         label=_("Action sur la sélection"),
-        choices=[(ASSIGN, _("Attribuer à")), (TRANSITION, _("Changer l'état"))],
+        choices=[
+            (ASSIGN, _("Attribuer à")),
+            (TRANSITION, _("Changer l'état")),
+            (LABEL, _("Ajouter une étiquette")),
+        ],
     )
     assignee = forms.ChoiceField(label=_("Agent"), required=False)
     transition = forms.CharField(label=_("Transition"), required=False, max_length=64)
+    label = forms.CharField(
+        label=_("Étiquette"),
+        required=False,
+        max_length=50,
+        widget=forms.TextInput(attrs={"list": "bulk-label-names", "autocomplete": "off"}),
+    )
 
     def __init__(self, *args, membership, transitions=(), **kwargs):
         super().__init__(*args, auto_id="bulk_%s", **kwargs)
@@ -401,9 +471,124 @@ class BulkForm(forms.Form):
         cleaned = super().clean()
         if cleaned.get("action") == self.TRANSITION and not cleaned.get("transition"):
             self.add_error("transition", gettext("Choisissez la transition à appliquer."))
+        if cleaned.get("action") == self.LABEL and not (cleaned.get("label") or "").strip():
+            self.add_error("label", gettext("Indiquez l'étiquette à ajouter."))
         return cleaned
 
     def full_clean(self):
         # The references are any the inbox showed: the view keeps only those this member sees.
         self.fields["cases"].choices = [(ref, ref) for ref in self.data.getlist("cases")]
         super().full_clean()
+
+
+class LabelForm(forms.Form):
+    """A label to add to a case: an existing one or a new word."""
+
+    label = forms.CharField(
+        label=_("Ajouter une étiquette"),
+        max_length=50,
+        help_text=_("Choisissez une étiquette existante ou tapez-en une nouvelle."),
+        widget=forms.TextInput(attrs={"list": "label-names", "autocomplete": "off"}),
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, auto_id="label_%s", **kwargs)
+
+
+class LinkForm(forms.Form):
+    """Links this case to another, or merges one of the two into the other."""
+
+    LINK, UNLINK, MERGE_HERE, MERGE_THERE = "link", "unlink", "merge_here", "merge_there"
+
+    other = forms.CharField(
+        label=_("Référence de l'autre demande"),
+        max_length=32,
+        help_text=_("Par exemple GU-2026-000123."),
+    )
+    action = forms.ChoiceField(
+        label=_("Action"),
+        choices=[
+            (LINK, _("Lier les deux demandes")),
+            (UNLINK, _("Délier")),
+            (MERGE_HERE, _("Regrouper l'autre demande dans celle-ci (l'autre est clôturée)")),
+            (MERGE_THERE, _("Clôturer celle-ci comme doublon de l'autre")),
+        ],
+        initial=LINK,
+        required=False,  # a link when none is chosen
+    )
+    reason = forms.CharField(
+        label=_("Motif (facultatif, pour les agents)"),
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, auto_id="link_%s", **kwargs)
+
+    def clean_other(self):
+        return self.cleaned_data["other"].strip().upper()
+
+    def clean_action(self):
+        return self.cleaned_data["action"] or self.LINK
+
+
+ANSWER_PREFIX = "answer-"
+
+
+class AnswersEditForm(forms.Form):
+    """The answers of a case to correct: its version's answer fields but files, named
+    "answer-<id>", shown as stored. The domain action (edit_answers) validates them with the
+    form engine; this form renders them and carries its errors."""
+
+    reason = forms.CharField(
+        label=_("Motif de la correction"),
+        help_text=_(
+            "Le demandeur le lit dans le suivi de sa demande, avec les questions corrigées."
+        ),
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+
+    def __init__(self, data=None, *, case):
+        from guichet.catalog.formschema import form_data, form_field, is_answer, item_type
+
+        self.items = [
+            item
+            for item in case.version.fields
+            if isinstance(item, dict)
+            and isinstance(item.get("id"), str)
+            and is_answer(item)
+            and item_type(item) != "file"
+        ]
+        if data is None:  # the answers as stored, in the widgets' format
+            stored, _errors = form_data(self.items, case.data or {})
+            data = QueryDict(mutable=True)
+            for name, values in stored.lists():
+                data.setlist(ANSWER_PREFIX + name, [v for v in values if v is not None])
+        super().__init__(data, auto_id="id_%s")
+        for item in self.items:
+            field = form_field(item)
+            field.required = False  # the engine decides, knowing which questions apply
+            self.fields[ANSWER_PREFIX + item["id"]] = field
+        self.fields["reason"] = self.fields.pop("reason")  # last, after the answers
+
+    def full_clean(self):  # nothing judged here: see edit_answers
+        self._errors = forms.utils.ErrorDict()
+        self.cleaned_data = {}
+
+    def answers(self):
+        """The posted answers keyed by field id (and "id.part"), as the engine reads them."""
+        result = QueryDict(mutable=True)
+        for name, values in self.data.lists():
+            if name.startswith(ANSWER_PREFIX):
+                result.setlist(name.removeprefix(ANSWER_PREFIX), values)
+        return result
+
+    def add_action_errors(self, error: ValidationError) -> None:
+        if not hasattr(error, "error_dict"):
+            self.add_error(None, error)
+            return
+        for key, errors in error.error_dict.items():
+            name = key if key == "reason" else ANSWER_PREFIX + key
+            self.add_error(name if name in self.fields else None, errors)

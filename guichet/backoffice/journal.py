@@ -129,6 +129,53 @@ def journal(case: Case, events: list[CaseEvent], messages: list[Message]) -> lis
                 "new": (payload.get("into") or {}).get("value", "?"),
                 "old": old,
             }
+        elif event.kind == EventKind.ANSWERS_EDITED:
+            changes = payload.get("changes") or []
+            text = _("%(actor)s a corrigé les réponses.") % {"actor": actor or _("Un agent")}
+            lines = [
+                _("%(label)s : « %(before)s » → « %(after)s »")
+                % {
+                    "label": change.get("label", "?"),
+                    "before": change.get("before", ""),
+                    "after": change.get("after", ""),
+                }
+                for change in changes
+            ]
+            if payload.get("reason"):
+                lines.append(_("Motif : %(reason)s") % {"reason": payload["reason"]})
+            body = "\n".join(lines)
+        elif event.kind == EventKind.LABELED:
+            parts = []
+            if payload.get("added"):
+                parts.append(_("ajouté %(labels)s") % {"labels": ", ".join(payload["added"])})
+            if payload.get("removed"):
+                parts.append(_("retiré %(labels)s") % {"labels": ", ".join(payload["removed"])})
+            text = _("%(actor)s a modifié les étiquettes : %(changes)s.") % {
+                "actor": actor or _("Un agent"),
+                "changes": " ; ".join(parts) or "?",
+            }
+        elif event.kind == EventKind.LINKED:
+            template = (
+                _("%(actor)s a lié cette demande à %(reference)s.")
+                if payload.get("linked")
+                else _("%(actor)s a délié cette demande de %(reference)s.")
+            )
+            text = template % {
+                "actor": actor or _("Un agent"),
+                "reference": payload.get("reference", "?"),
+            }
+        elif event.kind == EventKind.MERGED and payload.get("into"):
+            text = _("%(actor)s a clôturé la demande comme doublon de %(reference)s.") % {
+                "actor": actor or _("Un agent"),
+                "reference": payload.get("reference", "?"),
+            }
+            body = payload.get("reason", "")
+        elif event.kind == EventKind.MERGED:
+            text = _("%(actor)s a regroupé le doublon %(reference)s avec cette demande.") % {
+                "actor": actor or _("Un agent"),
+                "reference": payload.get("reference", "?"),
+            }
+            body = payload.get("reason", "")
         else:
             text = event.get_kind_display()
         entries.append(JournalEntry(event=event, text=text, body=body))

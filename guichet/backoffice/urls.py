@@ -4,8 +4,11 @@ from django.urls import path
 from . import (
     audit_views,
     designer,
+    export_views,
     exports,
+    handling,
     info_views,
+    map_views,
     people,
     place_views,
     reply_views,
@@ -20,6 +23,13 @@ urlpatterns = [
     path("lot/", views.bulk_action, name="bulk"),
     path("export.csv", exports.export_csv, name="export_csv"),
     path("export.xlsx", exports.export_xlsx, name="export_xlsx"),
+    # Large views' exports, prepared by the worker: GET lists one's own, POST asks for one.
+    path("exports/", export_views.exports, name="export_start"),
+    path("exports/<int:pk>/", export_views.export_detail, name="export"),
+    path("exports/<int:pk>/avancement/", export_views.export_progress, name="export_progress"),
+    path("exports/<int:pk>/fichier/", export_views.export_file, name="export_file"),
+    path("carte/", map_views.case_map, name="map"),
+    path("carte/demandes.json", map_views.map_points, name="map_points"),
     path("vues/<int:pk>/supprimer/", views.view_delete, name="view_delete"),
     path("connexion/", views.login, name="login"),
     # A POST (Django's LogoutView); agents land back on the login page.
@@ -40,6 +50,9 @@ urlpatterns = [
     path("demandes/<str:reference>/note/", views.case_note, name="case_note"),
     path("demandes/<str:reference>/transferer/", views.case_transfer, name="case_transfer"),
     path("demandes/<str:reference>/suivre/", views.case_follow, name="case_follow"),
+    path("demandes/<str:reference>/etiquettes/", handling.case_labels, name="case_labels"),
+    path("demandes/<str:reference>/liens/", handling.case_link, name="case_link"),
+    path("demandes/<str:reference>/reponses/", handling.case_answers, name="case_answers"),
     # The procedure designer (administrators). An item's id never holds a "-": the fixed
     # segments below that have one cannot be taken for an item.
     path("organisation/", settings_views.organization_settings, name="settings"),

@@ -7,6 +7,7 @@ a form, calls a domain action, and redirects; no view writes a case row itself.
 from collections import defaultdict
 
 from allauth.account import views as allauth_views
+from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import FileResponse, Http404, QueryDict
@@ -23,7 +24,7 @@ from guichet.cases import actions
 from guichet.cases.access import get_case_for_agent
 from guichet.cases.audit import log_access
 from guichet.cases.duplicates import likely_duplicates
-from guichet.cases.models import Case
+from guichet.cases.models import Case, Label
 from guichet.cases.templating import render_admin_template, template_variables
 from guichet.catalog.formschema import display_answers
 from guichet.catalog.models import ProcedureVersion, ReplyTemplate
@@ -34,6 +35,8 @@ from .forms import (
     AssignForm,
     BulkForm,
     InboxFilterForm,
+    LabelForm,
+    LinkForm,
     MessageForm,
     NoteForm,
     SavedViewForm,
@@ -44,47 +47,23 @@ from .forms import (
 )
 from .journal import journal
 from .models import SavedView
+from .paging import InboxPage
 
 # Tab counts stop there ("999+"): a count over millions of cases would cost a full scan.
 INBOX_COUNT_LIMIT = 999
 INBOX_PAGE_SIZE = 50
 
 
-class InboxPage:
-    """One page of the inbox, without counting the whole list: the number of cases is the
-    current tab's bounded count, and whether a next page exists is read from one row more.
-    Deep pages stay reachable one after the other past the count's bound."""
-
-    def __init__(self, cases, number, *, count: int, more: bool, size: int):
-        try:
-            self.number = max(int(number), 1)
-        except (TypeError, ValueError):
-            self.number = 1
-        start = (self.number - 1) * size
-        rows = list(cases[start : start + size + 1])
-        if not rows and self.number > 1:  # past the end (a stale link): the first page
-            self.number, start = 1, 0
-            rows = list(cases[: size + 1])
-        self.object_list = rows[:size]
-        self.has_next = len(rows) > size
-        self.has_previous = self.number > 1
-        self.count, self.more = count, more
-        # The number of pages, when the count is known.
-        self.num_pages = None if more else max((count + size - 1) // size, 1)
-
-    def __iter__(self):
-        return iter(self.object_list)
-
-    def __len__(self):
-        return len(self.object_list)
-
-    @property
-    def previous_page_number(self):
-        return self.number - 1
-
-    @property
-    def next_page_number(self):
-        return self.number + 1
+def exports_in_background(cases, current_tab: dict) -> bool:
+    """Whether the view's exports are prepared by the worker: at least
+    GUICHET_EXPORT_BACKGROUND_FROM cases. The tab's count stops at INBOX_COUNT_LIMIT; past it,
+    a bound above the limit is checked with one more bounded count."""
+    threshold = settings.GUICHET_EXPORT_BACKGROUND_FROM
+    if not current_tab["more"]:
+        return current_tab["count"] >= threshold
+    if threshold <= INBOX_COUNT_LIMIT + 1:
+        return True
+    return cases.order_by().values("pk")[:threshold].count() >= threshold
 
 
 class LoginView(allauth_views.LoginView):
@@ -104,12 +83,13 @@ login = LoginView.as_view()
 def inbox(request):
     form = InboxFilterForm(request.GET, membership=request.membership)
     visible = Case.objects.visible_to(request.membership)
-    cases = form.filter(visible.for_listing(), user=request.user)
+    cases = form.filter(visible.for_listing().prefetch_related("labels"), user=request.user)
     tabs = form.tabs(visible, user=request.user, limit=INBOX_COUNT_LIMIT)
     current = next(tab for tab in tabs if tab["current"])
     page = InboxPage(
         cases,
-        request.GET.get("page"),
+        request.GET,
+        sort=form.filters().get("sort") or "",
         count=current["count"],
         more=current["more"],
         size=INBOX_PAGE_SIZE,
@@ -139,11 +119,13 @@ def inbox(request):
             ),
             "view_form": SavedViewForm(membership=request.membership),
             "bulk_form": BulkForm(membership=request.membership),
+            "label_names": [label.name for label in form.fields["label"].queryset],
             "bulk_transitions": sorted(bulk_transitions.items(), key=lambda item: item[1]),
             "current_query": form.query_string(),
             "nav": "inbox",
             "tabs": tabs,
             "current_tab": current,
+            "exports_in_background": exports_in_background(cases, current),
         },
     )
 
@@ -182,6 +164,21 @@ def _case_page(request, case, *, status=200, **forms):
         "reply_templates": list(ReplyTemplate.objects.for_case(case).only("pk", "title")),
         "following": case.followers.filter(user=request.user).exists(),
         "duplicates": likely_duplicates(case, Case.objects.visible_to(membership)),
+        "labels": list(case.labels.all()),
+        "label_names": list(
+            Label.objects.filter(organization_id=case.organization_id).values_list(
+                "name", flat=True
+            )[:500]
+        ),
+        "label_form": forms.get("label_form") or LabelForm(),
+        "link_form": forms.get("link_form") or LinkForm(),
+        # Linked cases this member sees (a link to another service's case stays hidden).
+        "related_cases": list(
+            case.related.filter(pk__in=Case.objects.visible_to(membership).values("pk"))
+            .select_related("procedure")
+            .only("reference", "state", "category", "version_id", "procedure__title")
+        ),
+        "merged_cases": list(case.merged_cases.only("reference", "merged_into_id")),
         "has_errors": status >= 400,
     }
     return render(request, "backoffice/case_detail.html", context, status=status)
@@ -450,6 +447,8 @@ def bulk_action(request):
             case = get_case_for_agent(request.user, request.organization, reference)
             if data["action"] == BulkForm.ASSIGN:
                 actions.assign_case(case=case, assignee=assignee, actor=request.user)
+            elif data["action"] == BulkForm.LABEL:
+                actions.label_case(case=case, actor=request.user, add=[data["label"]])
             else:
                 actions.transition_case(
                     case=case, transition=data["transition"], actor=request.user

@@ -161,6 +161,21 @@ class Case(models.Model):
     # Its procedure's retention period ran out: what identified the citizen is gone, the
     # dates and states stay for statistics (cases.actions.apply_retention).
     anonymized_at = models.DateTimeField(_("anonymisée le"), null=True, blank=True)
+    # Merged as a duplicate: closed, its citizen kept informed of the kept case's progress
+    # (cases.actions.merge_case, notify.handlers).
+    merged_into = models.ForeignKey(
+        "self",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="merged_cases",
+        verbose_name=_("regroupée avec"),
+    )
+    # Cases an agent linked to this one (same problem, same person...): both ways.
+    related = models.ManyToManyField("self", blank=True, verbose_name=_("demandes liées"))
+    labels = models.ManyToManyField(
+        "Label", blank=True, related_name="cases", verbose_name=_("étiquettes")
+    )
 
     objects = CaseQuerySet.as_manager()
 
@@ -178,6 +193,12 @@ class Case(models.Model):
             models.Index(fields=["assignee", "category"], name="case_assignee_idx"),
             # The processing time shown on a procedure's page: its recently closed cases.
             models.Index(fields=["procedure", "closed_at"], name="case_closed_idx"),
+            # The map of the back office and its area filter: cases within a latitude band.
+            models.Index(
+                fields=["organization", "latitude", "longitude"],
+                condition=Q(latitude__isnull=False),
+                name="case_location_idx",
+            ),
         ]
 
     def __str__(self):
@@ -238,6 +259,36 @@ class EventKind(models.TextChoices):
     ACCOUNT_ERASED = "account_erased", _("Compte du demandeur supprimé")
     RECORDS_MERGED = "records_merged", _("Fiches usager fusionnées")
     RETENTION_EXPIRED = "retention_expired", _("Durée de conservation écoulée : demande anonymisée")
+    ANSWERS_EDITED = "answers_edited", _("Réponses corrigées")
+    LABELED = "labeled", _("Étiquettes")
+    LINKED = "linked", _("Demandes liées")
+    MERGED = "merged", _("Regroupement de doublons")
+
+
+class Label(models.Model):
+    """A word agents tag cases with ("voirie", "élu saisi", "récurrent"), to find them again
+    and to act on them together. Each organization has its own."""
+
+    organization = models.ForeignKey(Organization, on_delete=models.CASCADE, related_name="+")
+    name = models.CharField(_("nom"), max_length=50)
+    # The name folded (case, spaces): "Élu saisi" and "ÉLU  SAISI" are one label. Compared
+    # here rather than with the database's iexact, which SQLite applies to ASCII only.
+    key = models.CharField(max_length=50, editable=False)
+
+    class Meta:
+        verbose_name = _("étiquette")
+        verbose_name_plural = _("étiquettes")
+        ordering = ["name"]
+        constraints = [
+            models.UniqueConstraint(fields=["organization", "key"], name="unique_label_key")
+        ]
+
+    def __str__(self):
+        return self.name
+
+    @staticmethod
+    def key_of(name: str) -> str:
+        return " ".join((name or "").split()).casefold()[:50]
 
 
 class CaseEventQuerySet(models.QuerySet):

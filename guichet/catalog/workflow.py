@@ -38,6 +38,9 @@ class Category:
 ROLES = ("agent", "supervisor", "admin")
 ANY_STATE = "*"
 CODE_PATTERN = re.compile(r"^[a-z][a-z0-9_-]{0,63}$")
+# The state of a case merged into another as its duplicate (cases.actions.merge_case): the
+# same in every workflow, closed, and out of reach of the designers' codes (CODE_PATTERN).
+MERGED_STATE = "_merged"
 COLOUR_PATTERN = re.compile(r"^#(?:[0-9a-fA-F]{3}){1,2}$")
 # A state without a colour of its own shows in its category's.
 CATEGORY_COLOURS = {
@@ -267,6 +270,14 @@ class Workflow:
         try:
             return self.states[code]
         except KeyError:
+            if code == MERGED_STATE:
+                return State(
+                    code=code,
+                    label=gettext("Regroupée avec une demande semblable"),
+                    agent_label=gettext("Fusionnée (doublon)"),
+                    category=Category.CLOSED,
+                    colour=CATEGORY_COLOURS[Category.CLOSED],
+                )
             # A state removed from the workflow still shows on the cases that hold it.
             return State(
                 code=code,

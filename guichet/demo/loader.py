@@ -244,7 +244,22 @@ def _load_organization(spec, rng, now, citizens, password) -> tuple[Organization
             procedure, kind, _weight = rng.choices(procedures, weights)[0]
             _make_case(context, procedure, kind, submitted_at, channel)
         _apply_tacit_decisions(organization, now)
+        _label_cases(organization)
     return organization, len(dates)
+
+
+# Labels agents put on cases, and on which: every n-th open case of a procedure whose slug
+# holds the word (a fixed choice: the demo is the same at every load).
+DEMO_LABELS = [("Élu saisi", "signaler", 5), ("Récurrent", "signaler", 7), ("Urgent", "", 11)]
+
+
+def _label_cases(organization) -> None:
+    for name, word, step in DEMO_LABELS:
+        cases = Case.objects.open().filter(
+            organization=organization, procedure__slug__contains=word, assignee__isnull=False
+        )
+        for case in cases.select_related("assignee").order_by("pk")[::step]:
+            actions.label_case(case=case, actor=case.assignee, add=[name])
 
 
 def _load_information(organization, services, author, rng, now) -> None:

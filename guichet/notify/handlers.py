@@ -7,7 +7,9 @@ from django.db import transaction
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import translation
+from django.utils.translation import gettext
 
+from guichet.cases.actions import MERGED_EXPLANATION
 from guichet.cases.models import EventKind, Message
 from guichet.cases.templating import render_admin_template, template_variables
 from guichet.lib.phone import can_receive_sms
@@ -101,7 +103,28 @@ NOTIFIED = {
     EventKind.TRANSITIONED,
     EventKind.TACIT_DECISION,
     EventKind.MESSAGE,
+    EventKind.MERGED,
 }
+
+
+def _tell_merged_citizens(event) -> None:
+    """The citizens whose requests were merged into this case as duplicates learn of its
+    new state (the state only: the comment is written to the kept case's citizen)."""
+    kept = event.case
+    for duplicate in kept.merged_cases.select_related("citizen", "organization", "procedure"):
+        citizen = duplicate.citizen
+        if not duplicate.contact_email or (citizen is not None and not citizen.notify_email):
+            continue
+        with translation.override(duplicate.language or "fr"):
+            context = {
+                "case": duplicate,
+                "organization": duplicate.organization,
+                "state": kept.get_workflow().state(event.payload.get("to", kept.state)),
+                "tracking_url": duplicate.organization.absolute_url(
+                    reverse("portal:track", args=[duplicate.tracking_code])
+                ),
+            }
+            _queue(event, duplicate.contact_email, "merged_status", context)
 
 
 def on_case_event(event) -> None:
@@ -110,6 +133,8 @@ def on_case_event(event) -> None:
     acknowledgement of receipt goes by e-mail all the same, as the proof of filing."""
     if event.kind not in NOTIFIED:
         return
+    if event.kind == EventKind.MERGED and not event.is_public:
+        return  # the kept case's side of a merge: its citizen has nothing new
     if event.kind == EventKind.MESSAGE and event.payload.get("from_citizen"):
         return
     case = event.case
@@ -137,9 +162,13 @@ def on_case_event(event) -> None:
             context["message"] = Message.objects.get(pk=event.payload["message"])
         elif event.kind == EventKind.SUBMITTED:
             context["places"] = places_of(case.service_id)
+        elif event.kind == EventKind.MERGED:
+            context["state"] = case.get_workflow().state(event.payload.get("to", case.state))
+            context["comment"] = gettext(MERGED_EXPLANATION)
         template = {
             EventKind.SUBMITTED: "acknowledgement",
             EventKind.TRANSITIONED: "status",
+            EventKind.MERGED: "status",
             EventKind.TACIT_DECISION: "tacit_decision",
             EventKind.MESSAGE: "message",
         }[event.kind]
@@ -153,3 +182,7 @@ def on_case_event(event) -> None:
                 _queue(event, case.contact_email, template, context)
         if number := sms_number(case):
             _queue_sms(event, number, template, context)
+    if event.kind in (EventKind.TRANSITIONED, EventKind.TACIT_DECISION):
+        # After the case's own citizen: one e-mail per address and event (the same person
+        # may have filed both requests), and theirs is the one kept.
+        _tell_merged_citizens(event)

@@ -15,6 +15,7 @@ from django.utils import timezone, translation
 from django.utils.cache import add_never_cache_headers
 from django.utils.datastructures import MultiValueDict
 from django.utils.http import content_disposition_header
+from django.utils.translation import gettext
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -23,6 +24,7 @@ from guichet.accounts.export import personal_data_zip
 from guichet.accounts.profile import ProfileForm
 from guichet.cases import actions
 from guichet.cases.access import get_case_by_tracking_code, get_draft
+from guichet.cases.actions import MERGED_EXPLANATION
 from guichet.cases.models import Attachment, Case, Channel, Draft, EventKind
 from guichet.catalog.formschema import clean_page, display_answers, is_answer, item_type
 from guichet.catalog.models import InfoPage, Procedure, Theme
@@ -782,6 +784,8 @@ def _timeline(case) -> list[dict]:
             EventKind.TRANSITIONED,
             EventKind.MESSAGE,
             EventKind.TACIT_DECISION,
+            EventKind.ANSWERS_EDITED,
+            EventKind.MERGED,
         ]
     )
     messages_by_pk = {message.pk: message for message in case.messages.all()}
@@ -800,6 +804,14 @@ def _timeline(case) -> list[dict]:
                 if event.payload.get("decision") == "accept"
                 else _("Sans réponse avant l'échéance, le silence de l'administration vaut rejet.")
             )
+        elif event.kind == EventKind.MERGED:
+            entry["kind"] = EventKind.TRANSITIONED
+            entry["state"] = workflow.state(event.payload.get("to", ""))
+            entry["comment"] = gettext(MERGED_EXPLANATION)
+        elif event.kind == EventKind.ANSWERS_EDITED:
+            # Which answers changed and why; the new values are in the answers above.
+            entry["fields"] = [change.get("label", "") for change in event.payload["changes"]]
+            entry["comment"] = event.payload.get("reason", "")
         elif event.kind == EventKind.MESSAGE:
             entry["message"] = messages_by_pk.pop(event.payload.get("message"), None)
             if entry["message"] is None:
@@ -853,6 +865,8 @@ def track(request, code):
     context = {
         "case": case,
         "state": case.state_info,
+        # A request merged as a duplicate follows the kept one: its state (nothing else).
+        "kept_state": case.merged_into.state_info if case.merged_into_id else None,
         "answers": display_answers(case.version.fields, case.data),
         "answer_files": [
             {"label": labels.get(item.field_id, item.field_id), "attachment": item}

@@ -11,6 +11,8 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from guichet.backoffice import urls
+from guichet.backoffice.actions import start_export
+from guichet.backoffice.tasks import run_export
 from guichet.cases import actions
 from guichet.catalog.actions import save_info_page, save_reply_template
 from guichet.conftest import submit
@@ -36,6 +38,7 @@ ADMIN = [302, 403, 403, 403, 403, 403, OK]
 ADMIN_OBJECT = [302, 404, 404, 403, 403, 403, OK]  # an object of the organization
 WRITERS = [302, 403, 403, 403, 403, 403, OK]  # agents may be writers: test_info_pages.py
 WRITERS_OBJECT = [302, 404, 404, 403, 403, 403, OK]
+OWN_EXPORT = [302, 404, 404, OK, 404, 404, 404]  # agent A's export: test_background_exports.py
 PUBLIC = None  # the login and logout pages
 
 KINDS = {
@@ -44,7 +47,13 @@ KINDS = {
     "bulk": MEMBERS,
     "export_csv": MEMBERS,
     "export_xlsx": MEMBERS,
+    "map": MEMBERS,
+    "map_points": MEMBERS,
     "view_delete": [302, 403, 403, 404, 404, 404, 404],  # own views only: test_inbox.py
+    "export_start": MEMBERS,  # a GET lists one's own exports
+    "export": OWN_EXPORT,
+    "export_progress": OWN_EXPORT,
+    "export_file": OWN_EXPORT,
     "people": MEMBERS,
     "person": CASE_A,
     "person_merge": [302, 404, 404, 403, 403, 403, OK],  # administrators merge
@@ -56,6 +65,9 @@ KINDS = {
     "case_note": CASE_A,
     "case_transfer": CASE_A,
     "case_follow": CASE_A,
+    "case_labels": CASE_A,
+    "case_link": CASE_A,
+    "case_answers": CASE_A,
     "settings": ADMIN,
     "access_log": ADMIN,
     "reply_templates": ADMIN,
@@ -107,6 +119,8 @@ POSTED = {
     "case_note",
     "case_transfer",
     "case_follow",
+    "case_labels",
+    "case_link",
     "person_merge",
     "place_closure_add",
     "place_closure_delete",
@@ -143,6 +157,9 @@ def world(org, procedure_a, agent_a):
         "case_note": [case.reference],
         "case_transfer": [case.reference],
         "case_follow": [case.reference],
+        "case_labels": [case.reference],
+        "case_link": [case.reference],
+        "case_answers": [case.reference],
         "place": [place.pk],
         "place_closure_add": [place.pk],
         "place_closure_delete": [place.pk, closure.pk],
@@ -154,6 +171,11 @@ def world(org, procedure_a, agent_a):
         "procedure_field_remove": [pk, field_id],
     }
     args["view_delete"] = [0]
+    export = start_export(
+        user=agent_a, organization=org, query="tab=all", file_format="csv", language="fr"
+    )
+    run_export.call(export.pk)  # done, with its file
+    args.update(dict.fromkeys(["export", "export_progress", "export_file"], [export.pk]))
     for name in PROCEDURE_PAGES:
         args.setdefault(name, [pk])
     query = {"person": "?email=zoe@example.test"}

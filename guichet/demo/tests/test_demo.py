@@ -153,6 +153,13 @@ def test_routing_and_tacit_decisions_happened_in_the_history(demoville):
     assert all(case.attachments.filter(generated_from="autorisation") for case in granted)
 
 
+def test_agents_labelled_open_cases(demoville):
+    labelled = Case.objects.filter(organization=demoville, labels__name="Élu saisi")
+    assert labelled.exists()
+    assert all(case.procedure.slug == "signaler-un-probleme" for case in labelled)
+    assert Case.objects.filter(organization=demoville, labels__name="Urgent").count() > 3
+
+
 def test_silence_decides_when_the_deadline_passes_and_nobody_acts_later(demoville):
     """The worker applies a tacit decision minutes after the due date, or after the clock
     resumed past it: while the clock runs, nothing happens to a temporary bar's request

@@ -1,0 +1,191 @@
+"""Keyset pagination of the inbox: a page starts after (or ends before) the row a link names,
+whatever its depth, without OFFSET, and without counting the list.
+
+A cursor holds the sort keys of that row (e.g. the due date, the filing date and the id for
+the default sort), base64-encoded JSON; a cursor that does not parse is ignored (the first
+page). Links of an earlier version (`?page=N` alone) still work, by offset.
+"""
+
+import base64
+import datetime
+import json
+from dataclasses import dataclass
+
+from django.db.models import F, Q
+
+
+@dataclass(frozen=True)
+class Key:
+    field: str
+    descending: bool = False
+    nullable: bool = False  # NULLs sort last in the ascending order
+
+    def order(self, reverse=False):
+        descending = self.descending != reverse
+        expression = F(self.field)
+        if self.nullable:  # NULLs last going forward, hence first going back
+            return (
+                expression.desc(nulls_first=True) if descending else expression.asc(nulls_last=True)
+            )
+        return expression.desc() if descending else expression.asc()
+
+
+# The keys of each sort of the inbox (InboxFilterForm.ORDERINGS), ending with the id.
+SORT_KEYS = {
+    "": (Key("due_at", nullable=True), Key("created_at"), Key("pk")),
+    "created": (Key("created_at", descending=True), Key("pk", descending=True)),
+    "updated": (Key("updated_at", descending=True), Key("pk", descending=True)),
+}
+
+
+def _value(case, key: Key):
+    return getattr(case, key.field)
+
+
+def encode(case, keys) -> str:
+    values = []
+    for key in keys:
+        value = _value(case, key)
+        values.append(value.isoformat() if isinstance(value, datetime.datetime) else value)
+    return base64.urlsafe_b64encode(json.dumps(values).encode()).decode().rstrip("=")
+
+
+def decode(cursor: str, keys):
+    """The values a cursor holds, or None when it is not one of these keys'."""
+    try:
+        raw = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4))
+        values = json.loads(raw)
+    except (ValueError, TypeError):
+        return None
+    if not isinstance(values, list) or len(values) != len(keys):
+        return None
+    result = []
+    for key, value in zip(keys, values, strict=True):
+        if key.field == "pk":
+            if not isinstance(value, int) or isinstance(value, bool):
+                return None
+        elif value is None:
+            if not key.nullable:
+                return None
+        else:
+            try:
+                value = datetime.datetime.fromisoformat(value)
+            except (TypeError, ValueError):
+                return None
+            if value.tzinfo is None:
+                return None
+        result.append(value)
+    return result
+
+
+def _beyond(keys, values, *, backwards: bool) -> Q:
+    """The rows after the cursor in the keys' order (before it when `backwards`)."""
+    condition, equal = Q(pk__in=[]), Q()
+    for key, value in zip(keys, values, strict=True):
+        later = key.descending == backwards  # on this key, "after" means greater
+        if value is None:  # a NULL: only rows with a value come before it, none after
+            strict = Q(**{f"{key.field}__isnull": False}) if backwards else None
+            same = Q(**{f"{key.field}__isnull": True})
+        else:
+            strict = Q(**{f"{key.field}__{'gt' if later else 'lt'}": value})
+            if key.nullable and not backwards:
+                strict |= Q(**{f"{key.field}__isnull": True})  # NULLs come after any value
+            same = Q(**{key.field: value})
+        if strict is not None:
+            condition |= equal & strict
+        equal &= same
+    return condition
+
+
+class InboxPage:
+    """One page of the inbox. `count`/`more` are the current tab's bounded count; whether a
+    next (or previous) page exists is read from one row more than the page holds."""
+
+    def __init__(self, cases, params, *, sort: str, count: int, more: bool, size: int):
+        keys = SORT_KEYS[sort]
+        try:
+            self.number = max(int(params.get("page") or 1), 1)
+        except (TypeError, ValueError):
+            self.number = 1
+        after = decode(params.get("apres", ""), keys) if params.get("apres") else None
+        before = decode(params.get("avant", ""), keys) if params.get("avant") else None
+        if before is not None:
+            ordering = [key.order(reverse=True) for key in keys]
+            rows = list(
+                cases.filter(_beyond(keys, before, backwards=True)).order_by(*ordering)[: size + 1]
+            )
+            self.has_previous = len(rows) > size
+            rows = list(reversed(rows[:size]))
+            self.has_next = True
+            if not self.has_previous:
+                self.number = 1
+        else:
+            if after is not None:
+                rows = list(cases.filter(_beyond(keys, after, backwards=False))[: size + 1])
+            elif self.number > 1:  # an offset link of an earlier version
+                start = (self.number - 1) * size
+                rows = list(cases[start : start + size + 1])
+            else:
+                rows = list(cases[: size + 1])
+            if not rows and self.number > 1:  # past the end (a stale link): the first page
+                self.number = 1
+                rows = list(cases[: size + 1])
+            self.has_next = len(rows) > size
+            rows = rows[:size]
+            self.has_previous = self.number > 1
+        self.object_list = rows
+        self.count, self.more = count, more
+        # The number of pages, when the count is known.
+        self.num_pages = None if more else max((count + size - 1) // size, 1)
+        self.next_cursor = encode(rows[-1], keys) if rows else ""
+        self.previous_cursor = encode(rows[0], keys) if rows else ""
+
+    def __iter__(self):
+        return iter(self.object_list)
+
+    def __len__(self):
+        return len(self.object_list)
+
+    @property
+    def previous_page_number(self):
+        return self.number - 1
+
+    @property
+    def next_page_number(self):
+        return self.number + 1
+
+
+class OffsetPage:
+    """One page of a list by offset (`?page=N`), without counting the whole list: whether a
+    next page exists is read from one row more. For short-lived lists (the access log)."""
+
+    def __init__(self, cases, number, *, count: int, more: bool, size: int):
+        try:
+            self.number = max(int(number), 1)
+        except (TypeError, ValueError):
+            self.number = 1
+        start = (self.number - 1) * size
+        rows = list(cases[start : start + size + 1])
+        if not rows and self.number > 1:  # past the end (a stale link): the first page
+            self.number, start = 1, 0
+            rows = list(cases[: size + 1])
+        self.object_list = rows[:size]
+        self.has_next = len(rows) > size
+        self.has_previous = self.number > 1
+        self.count, self.more = count, more
+        # The number of pages, when the count is known.
+        self.num_pages = None if more else max((count + size - 1) // size, 1)
+
+    def __iter__(self):
+        return iter(self.object_list)
+
+    def __len__(self):
+        return len(self.object_list)
+
+    @property
+    def previous_page_number(self):
+        return self.number - 1
+
+    @property
+    def next_page_number(self):
+        return self.number + 1
