@@ -97,16 +97,61 @@ def _beyond(keys, values, *, backwards: bool) -> Q:
     return condition
 
 
-class InboxPage:
-    """One page of the inbox. `count`/`more` are the current tab's bounded count; whether a
-    next (or previous) page exists is read from one row more than the page holds."""
+class OffsetPage:
+    """One page of a list by offset (`?page=N`), without counting the whole list: whether a
+    next page exists is read from one row more. For short lists (the access log); `count`
+    and `more` are a bounded count of the list, when the caller has one."""
+
+    def __init__(self, rows, number, *, count: int, more: bool, size: int):
+        self.number = _number(number)
+        self._show(self._by_offset(rows, size), count=count, more=more, size=size)
+
+    def _by_offset(self, rows, size) -> list:
+        start = (self.number - 1) * size
+        found = list(rows[start : start + size + 1])
+        if not found and self.number > 1:  # past the end (a stale link): the first page
+            self.number = 1
+            found = list(rows[: size + 1])
+        return found
+
+    def _show(self, rows, *, count, more, size, has_next=None, has_previous=None) -> None:
+        self.has_next = len(rows) > size if has_next is None else has_next
+        self.has_previous = self.number > 1 if has_previous is None else has_previous
+        self.object_list = rows[:size]
+        self.count, self.more = count, more
+        # The number of pages, when the count is known.
+        self.num_pages = None if more else max((count + size - 1) // size, 1)
+
+    def __iter__(self):
+        return iter(self.object_list)
+
+    def __len__(self):
+        return len(self.object_list)
+
+    @property
+    def previous_page_number(self):
+        return self.number - 1
+
+    @property
+    def next_page_number(self):
+        return self.number + 1
+
+
+def _number(value) -> int:
+    try:
+        return max(int(value or 1), 1)
+    except (TypeError, ValueError):
+        return 1
+
+
+class InboxPage(OffsetPage):
+    """One page of the inbox, after (`apres`) or before (`avant`) the row a cursor names.
+    `count`/`more` are the current tab's bounded count; whether a next (or previous) page
+    exists is read from one row more than the page holds."""
 
     def __init__(self, cases, params, *, sort: str, count: int, more: bool, size: int):
         keys = SORT_KEYS[sort]
-        try:
-            self.number = max(int(params.get("page") or 1), 1)
-        except (TypeError, ValueError):
-            self.number = 1
+        self.number = _number(params.get("page"))
         after = decode(params.get("apres", ""), keys) if params.get("apres") else None
         before = decode(params.get("avant", ""), keys) if params.get("avant") else None
         if before is not None:
@@ -114,78 +159,21 @@ class InboxPage:
             rows = list(
                 cases.filter(_beyond(keys, before, backwards=True)).order_by(*ordering)[: size + 1]
             )
-            self.has_previous = len(rows) > size
+            has_previous = len(rows) > size
+            if not has_previous:
+                self.number = 1
             rows = list(reversed(rows[:size]))
-            self.has_next = True
-            if not self.has_previous:
-                self.number = 1
-        else:
-            if after is not None:
-                rows = list(cases.filter(_beyond(keys, after, backwards=False))[: size + 1])
-            elif self.number > 1:  # an offset link of an earlier version
-                start = (self.number - 1) * size
-                rows = list(cases[start : start + size + 1])
-            else:
-                rows = list(cases[: size + 1])
-            if not rows and self.number > 1:  # past the end (a stale link): the first page
+            self._show(
+                rows, count=count, more=more, size=size, has_next=True, has_previous=has_previous
+            )
+        elif after is not None:
+            rows = list(cases.filter(_beyond(keys, after, backwards=False))[: size + 1])
+            if not rows:  # nothing after it any more (a stale link): the first page
                 self.number = 1
                 rows = list(cases[: size + 1])
-            self.has_next = len(rows) > size
-            rows = rows[:size]
-            self.has_previous = self.number > 1
-        self.object_list = rows
-        self.count, self.more = count, more
-        # The number of pages, when the count is known.
-        self.num_pages = None if more else max((count + size - 1) // size, 1)
+            self._show(rows, count=count, more=more, size=size)
+        else:  # the first page, or an offset link of an earlier version
+            self._show(self._by_offset(cases, size), count=count, more=more, size=size)
+        rows = self.object_list
         self.next_cursor = encode(rows[-1], keys) if rows else ""
         self.previous_cursor = encode(rows[0], keys) if rows else ""
-
-    def __iter__(self):
-        return iter(self.object_list)
-
-    def __len__(self):
-        return len(self.object_list)
-
-    @property
-    def previous_page_number(self):
-        return self.number - 1
-
-    @property
-    def next_page_number(self):
-        return self.number + 1
-
-
-class OffsetPage:
-    """One page of a list by offset (`?page=N`), without counting the whole list: whether a
-    next page exists is read from one row more. For short-lived lists (the access log)."""
-
-    def __init__(self, cases, number, *, count: int, more: bool, size: int):
-        try:
-            self.number = max(int(number), 1)
-        except (TypeError, ValueError):
-            self.number = 1
-        start = (self.number - 1) * size
-        rows = list(cases[start : start + size + 1])
-        if not rows and self.number > 1:  # past the end (a stale link): the first page
-            self.number, start = 1, 0
-            rows = list(cases[: size + 1])
-        self.object_list = rows[:size]
-        self.has_next = len(rows) > size
-        self.has_previous = self.number > 1
-        self.count, self.more = count, more
-        # The number of pages, when the count is known.
-        self.num_pages = None if more else max((count + size - 1) // size, 1)
-
-    def __iter__(self):
-        return iter(self.object_list)
-
-    def __len__(self):
-        return len(self.object_list)
-
-    @property
-    def previous_page_number(self):
-        return self.number - 1
-
-    @property
-    def next_page_number(self):
-        return self.number + 1

@@ -6,6 +6,7 @@ that the page polling it sees the numbers move.
 """
 
 import contextlib
+import datetime
 import logging
 import os
 import tempfile
@@ -14,6 +15,7 @@ from django.core.files import File
 from django.http import QueryDict
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 from django_tasks import task
 
 from guichet.organization.models import Membership
@@ -116,9 +118,23 @@ def run_export(export_id: int) -> str:
     return "done"
 
 
+# An export still waiting or being written after this long was lost with its worker (a
+# restart, a crash): it is marked failed, so that its page stops waiting and says so.
+STALE_AFTER = datetime.timedelta(hours=1)
+
+
 @task()
 def purge_old_exports() -> int:
-    """Deletes the exports older than GUICHET_EXPORT_KEEP_HOURS, and their files."""
+    """Deletes the exports older than GUICHET_EXPORT_KEEP_HOURS, and their files; marks
+    failed those lost on the way."""
+    Export.objects.filter(
+        status__in=[Export.Status.PENDING, Export.Status.RUNNING],
+        created_at__lt=timezone.now() - STALE_AFTER,
+    ).update(
+        status=Export.Status.FAILED,
+        error=gettext_noop("L'export a été interrompu. Relancez-le depuis la boîte de réception."),
+        finished_at=timezone.now(),
+    )
     deleted = 0
     for export in Export.objects.expired().only("pk", "file").iterator():
         delete_export_file(export)

@@ -32,6 +32,9 @@ def create_benchmark_cases(*, procedure, count: int) -> None:
                 channel="web",
                 created_at=now - datetime.timedelta(minutes=number),
                 due_at=now + datetime.timedelta(days=number % 30),
+                # Every other case placed in a town of about 10 by 15 km, for the map.
+                latitude=48.80 + (number % 1000) / 10000 if number % 2 else None,
+                longitude=2.25 + (number // 1000 % 150) / 1000 if number % 2 else None,
             )
         )
         if len(batch) == BATCH:

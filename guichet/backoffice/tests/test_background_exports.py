@@ -3,6 +3,7 @@ seen by their asker only, and purged."""
 
 import csv
 import datetime
+import html
 import io
 import re
 
@@ -336,3 +337,28 @@ def test_a_closed_case_is_exported_with_the_closed_tab(
     run_worker()
     rows = csv_rows(read(client.get(f"{EXPORTS}{export.pk}/fichier/")))
     assert [row[0] for row in rows[1:]] == [closed.reference]
+
+
+def test_an_export_lost_with_its_worker_ends_failed(
+    client, large, run_worker, agent_a, procedure_a
+):
+    submit(procedure_a)
+    client.force_login(agent_a)
+    lost, waiting = ask(client), ask(client)
+    an_hour_and_more = timezone.now() - datetime.timedelta(minutes=61)
+    Export.objects.filter(pk=lost.pk).update(
+        status=Export.Status.RUNNING, created_at=an_hour_and_more
+    )
+    from guichet.backoffice.tasks import purge_old_exports
+
+    purge_old_exports.call()
+    lost.refresh_from_db()
+    waiting.refresh_from_db()
+    assert lost.status == Export.Status.FAILED and lost.finished_at is not None
+    assert waiting.status == Export.Status.PENDING  # asked a moment ago: still expected
+    page = html.unescape(client.get(f"{EXPORTS}{lost.pk}/avancement/").text)
+    assert "L'export a été interrompu. Relancez-le depuis la boîte de réception." in page
+    assert "hx-trigger" not in page  # the page stops asking
+    run_worker()
+    lost.refresh_from_db()
+    assert lost.status == Export.Status.FAILED  # its task, if it ever comes, does nothing

@@ -18,7 +18,18 @@ def test_the_benchmark_runs_and_rolls_back():
     text = out.getvalue()
     assert "cases created: 120" in text
     assert "ok   inbox, first page of all cases" in text
+    assert "ok   inbox, page 3 by offset" in text and "ok   inbox, page 3 by cursor" in text
+    assert "ok   the same cases by offset and by cursor" in text
+    assert "ok   map, points of all cases" in text
     assert "ok   export CSV of 120 cases" in text and "ok   export Excel of 120 cases" in text
     assert (
         not Case.objects.exists() and not Organization.objects.filter(slug="banc-d-essai").exists()
     )
+
+
+def test_the_benchmark_can_leave_the_exports_aside():
+    out = io.StringIO()
+    call_command("bench", cases=60, pages_only=True, stdout=out)
+    text = out.getvalue()
+    assert "ok   inbox, page 2 by cursor (keyset)" in text
+    assert "export" not in text

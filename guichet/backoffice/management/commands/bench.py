@@ -1,14 +1,14 @@
 """`guichet bench`: the speed and memory targets, measured on a throw-away set of cases.
 
 Creates N cases (100,000 by default) in one transaction on the configured database, measures
-the inbox's first page and both exports of every case, then rolls everything back: nothing
+the inbox's first page, a page deep in the list (by offset and by cursor), the map's points
+and both exports of every case, then rolls everything back: nothing
 is left behind. Targets (docs/performance.md): an export of 100,000 cases under 200 MB of
 peak memory. Run it on the database you mean to measure (SQLite by default, PostgreSQL with
 DATABASE_URL).
 """
 
-import csv
-import io
+import re
 import resource
 import tempfile
 import time
@@ -21,7 +21,10 @@ from django.test import Client, override_settings
 from django.test.utils import CaptureQueriesContext
 
 from guichet.accounts.models import User
-from guichet.backoffice.exports import export_rows, headers
+from guichet.backoffice import paging
+from guichet.backoffice.exports import csv_lines, export_rows, write_xlsx
+from guichet.backoffice.forms import InboxFilterForm
+from guichet.backoffice.views import INBOX_PAGE_SIZE
 from guichet.cases.benchmark import create_benchmark_cases
 from guichet.cases.models import Case
 from guichet.catalog.actions import publish_procedure
@@ -30,6 +33,7 @@ from guichet.catalog.workflow import default_workflow
 from guichet.organization.models import Membership, Organization, Role, Service
 
 EXPORT_MEMORY_TARGET_MB = 200
+CASE_LINK = re.compile(r'href="[^"]*/demandes/([^/"]+)/"')
 
 
 class Rollback(Exception):
@@ -41,9 +45,15 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument("--cases", type=int, default=100_000)
+        parser.add_argument(
+            "--pages-only",
+            action="store_true",
+            help="Measure the pages and the map only, not the exports (for millions of cases).",
+        )
 
-    def handle(self, *args, cases: int, **options):
+    def handle(self, *args, cases: int, pages_only: bool = False, **options):
         self.results = []
+        self.pages_only = pages_only
         try:
             with transaction.atomic():
                 self._run(cases)
@@ -86,18 +96,36 @@ class Command(BaseCommand):
             **settings.STORAGES,
             "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
         }
-        with override_settings(STORAGES=storages), CaptureQueriesContext(connection) as queries:
-            started = time.perf_counter()
-            response = client.get("/o/banc-d-essai/backoffice/", {"tab": "all"})
-            elapsed = time.perf_counter() - started
-        self.results.append(
-            (
-                "inbox, first page of all cases",
-                response.status_code == 200,
-                f"{elapsed * 1000:.0f} ms, {len(queries)} queries",
+        base = "/o/banc-d-essai/backoffice/"
+        with override_settings(STORAGES=storages):
+            self._page(client, "inbox, first page of all cases", base, {"tab": "all"})
+            # A page nine tenths down the list: by offset (?page=N) and by cursor (keyset).
+            depth = count * 9 // 10
+            ordered = Case.objects.filter(organization=organization).order_by(
+                *InboxFilterForm.ORDERINGS[""]
             )
-        )
+            number = depth // INBOX_PAGE_SIZE + 1
+            if number > 1:
+                by_offset = self._page(
+                    client, f"inbox, page {number} by offset", base, {"tab": "all", "page": number}
+                )
+                row = ordered[(number - 1) * INBOX_PAGE_SIZE - 1]
+                cursor = paging.encode(row, paging.SORT_KEYS[""])
+                by_cursor = self._page(
+                    client,
+                    f"inbox, page {number} by cursor (keyset)",
+                    base,
+                    {"tab": "all", "page": number, "apres": cursor},
+                )
+                # Both ways must show the same cases.
+                same = CASE_LINK.findall(by_offset) == CASE_LINK.findall(by_cursor)
+                self.results.append(("the same cases by offset and by cursor", same, ""))
+            self._page(
+                client, "map, points of all cases", f"{base}carte/demandes.json", {"tab": "all"}
+            )
 
+        if self.pages_only:
+            return
         rows = Case.objects.filter(organization=organization).order_by("pk")
         for name, write in (("CSV", self._csv), ("Excel", self._xlsx)):
             tracemalloc.start()
@@ -118,31 +146,36 @@ class Command(BaseCommand):
         max_rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
         self.results.append(("process peak resident memory", None, f"{max_rss:.0f} MB"))
 
-    @staticmethod
-    def _csv(rows) -> int:
-        sink = io.StringIO()
-        writer = csv.writer(sink, delimiter=";")
-        writer.writerow(headers())
-        written = 0
-        for row in export_rows(rows):
-            writer.writerow(row)
-            written += 1
-            if sink.tell() > 1_000_000:  # what a streamed response would have sent
-                sink.seek(0)
-                sink.truncate()
-        return written
+    def _page(self, client, name, url, query):
+        with CaptureQueriesContext(connection) as queries:
+            started = time.perf_counter()
+            response = client.get(url, query)
+            elapsed = time.perf_counter() - started
+        size = len(response.content) / 1024
+        self.results.append(
+            (
+                name,
+                response.status_code == 200,
+                f"{elapsed * 1000:.0f} ms, {len(queries)} queries, {size:.0f} KB",
+            )
+        )
+        return response.content.decode()
 
     @staticmethod
-    def _xlsx(rows) -> int:
-        from openpyxl import Workbook
+    def _counted(rows, counter):
+        for row in rows:
+            counter[0] += 1
+            yield row
 
-        workbook = Workbook(write_only=True)
-        sheet = workbook.create_sheet("Demandes")
-        sheet.append(headers())
-        written = 0
-        for row in export_rows(rows):
-            sheet.append(row)
-            written += 1
+    def _csv(self, rows) -> int:
+        """The CSV writer of the exports, its lines dropped as a streamed response sends them."""
+        written = [0]
+        for _line in csv_lines(self._counted(export_rows(rows), written)):
+            pass
+        return written[0]
+
+    def _xlsx(self, rows) -> int:
+        written = [0]
         with tempfile.TemporaryFile() as output:
-            workbook.save(output)
-        return written
+            write_xlsx(self._counted(export_rows(rows), written), output)
+        return written[0]
