@@ -74,3 +74,18 @@ def info_editor_required(view=None, *, hide_from_outsiders=False):
         return view(request, *args, **kwargs)
 
     return agent_required(wrapper, hide_from_outsiders=hide_from_outsiders)
+
+
+def supervisor_required(view=None, *, hide_from_outsiders=False):
+    """Lets through the supervisors and administrators of request.organization (the team's
+    workload and reassignment); agents get a 403, outsiders as by agent_required."""
+    if view is None:
+        return functools.partial(supervisor_required, hide_from_outsiders=hide_from_outsiders)
+
+    @functools.wraps(view)
+    def wrapper(request, *args, **kwargs):
+        if request.membership.role not in (Role.SUPERVISOR, Role.ADMINISTRATOR):
+            raise PermissionDenied
+        return view(request, *args, **kwargs)
+
+    return agent_required(wrapper, hide_from_outsiders=hide_from_outsiders)

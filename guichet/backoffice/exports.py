@@ -163,21 +163,17 @@ def write_xlsx(rows, output) -> None:
     workbook.save(output)
 
 
-@never_cache
-@agent_required
-@require_safe
-def export_csv(request):
-    lines = csv_lines(export_rows(_cases(request)))
-    response = StreamingHttpResponse(lines, content_type=CONTENT_TYPES["csv"])
+def csv_response(cases):
+    """The CSV file of `cases`, streamed as it is written."""
+    response = StreamingHttpResponse(
+        csv_lines(export_rows(cases)), content_type=CONTENT_TYPES["csv"]
+    )
     response["Content-Disposition"] = f'attachment; filename="{export_filename("csv")}"'
     return response
 
 
-@never_cache
-@agent_required
-@require_safe
-def export_xlsx(request):
-    cases = _cases(request)
+def xlsx_response(cases):
+    """The Excel file of `cases`, written row by row to a temporary file, then sent."""
     output = tempfile.TemporaryFile()  # noqa: SIM115 (FileResponse closes it once sent)
     write_xlsx(export_rows(cases), output)
     output.seek(0)
@@ -187,3 +183,17 @@ def export_xlsx(request):
         filename=export_filename("xlsx"),
         content_type=CONTENT_TYPES["xlsx"],
     )
+
+
+@never_cache
+@agent_required
+@require_safe
+def export_csv(request):
+    return csv_response(_cases(request))
+
+
+@never_cache
+@agent_required
+@require_safe
+def export_xlsx(request):
+    return xlsx_response(_cases(request))

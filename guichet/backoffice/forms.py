@@ -17,7 +17,7 @@ from django.utils.translation import gettext_lazy as _
 
 from guichet.cases import search
 from guichet.cases.actions import MAX_MESSAGE_LENGTH
-from guichet.cases.models import Channel, Label
+from guichet.cases.models import Case, Channel, Label
 from guichet.catalog.formschema import ALLOWED_UPLOAD_EXTENSIONS
 from guichet.catalog.models import Procedure
 from guichet.catalog.workflow import Category
@@ -436,6 +436,7 @@ class BulkForm(forms.Form):
     """One action on the cases ticked in the inbox: assign them, or move them along."""
 
     ASSIGN, TRANSITION, LABEL = "assign", "transition", "label"
+    EXPORT_CSV, EXPORT_XLSX = "export_csv", "export_xlsx"
     MAX_CASES = 200
 
     cases = forms.MultipleChoiceField(choices=[])  # references; checked against access later
@@ -445,6 +446,8 @@ class BulkForm(forms.Form):
             (ASSIGN, _("Attribuer à")),
             (TRANSITION, _("Changer l'état")),
             (LABEL, _("Ajouter une étiquette")),
+            (EXPORT_CSV, _("Exporter en CSV")),
+            (EXPORT_XLSX, _("Exporter en Excel")),
         ],
     )
     assignee = forms.ChoiceField(label=_("Agent"), required=False)
@@ -592,3 +595,50 @@ class AnswersEditForm(forms.Form):
         for key, errors in error.error_dict.items():
             name = key if key == "reason" else ANSWER_PREFIX + key
             self.add_error(name if name in self.fields else None, errors)
+
+
+class TeamFilterForm(forms.Form):
+    service = forms.ModelChoiceField(
+        label=_("Service"), queryset=Service.objects.none(), required=False, empty_label=_("Tous")
+    )
+
+    def __init__(self, *args, membership, **kwargs):
+        super().__init__(*args, auto_id="team_%s", **kwargs)
+        self.fields["service"].queryset = visible_services(membership).only("pk", "name")
+
+
+class ReassignForm(forms.Form):
+    """Every open case of one agent to another (or to nobody), in one service or all."""
+
+    source = forms.ModelChoiceField(label=_("Demandes de"), queryset=User.objects.none())
+    target = forms.ModelChoiceField(
+        label=_("Attribuer à"),
+        queryset=User.objects.none(),
+        required=False,
+        empty_label=_("Personne (à attribuer)"),
+    )
+    service = forms.ModelChoiceField(
+        label=_("Dans le service"),
+        queryset=Service.objects.none(),
+        required=False,
+        empty_label=_("Tous"),
+    )
+
+    def __init__(self, *args, membership, **kwargs):
+        super().__init__(*args, auto_id="reassign_%s", **kwargs)
+        agents = agents_of(membership).values("pk")
+        # A former member may still hold cases: they can be taken from anyone who holds one.
+        holders = Case.objects.visible_to(membership).open().values("assignee")
+        self.fields["source"].queryset = User.objects.filter(
+            Q(pk__in=agents) | Q(pk__in=holders)
+        ).order_by("first_name", "last_name", "email")
+        self.fields["target"].queryset = User.objects.filter(
+            pk__in=agents, is_active=True
+        ).order_by("first_name", "last_name", "email")
+        self.fields["service"].queryset = visible_services(membership).only("pk", "name")
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("source") and cleaned.get("source") == cleaned.get("target"):
+            self.add_error("target", gettext("Choisissez un autre agent que celui qui les a."))
+        return cleaned

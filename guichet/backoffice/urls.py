@@ -13,6 +13,7 @@ from . import (
     place_views,
     reply_views,
     settings_views,
+    team,
     views,
 )
 
@@ -82,6 +83,8 @@ urlpatterns = [
         place_views.place_closure_delete,
         name="place_closure_delete",
     ),
+    path("equipe/", team.team, name="team"),
+    path("equipe/reattribuer/", team.team_reassign, name="team_reassign"),
     path("usagers/", people.people, name="people"),
     path("usagers/fiche/", people.person, name="person"),
     path("usagers/fiche/fusionner/", people.person_merge, name="person_merge"),

@@ -186,3 +186,31 @@ def test_the_case_page_stays_bounded_with_labels_and_links(
     with django_assert_max_num_queries(baseline):
         response = client.get(case_url(case))
     assert "étiquette 9" in response.text
+
+
+def test_the_ticked_cases_are_exported(client, agent_a, procedure_a, procedure_b):
+    import csv
+    import io
+
+    from openpyxl import load_workbook
+
+    from guichet.cases.models import AccessLog
+
+    one, two, _three = (submit(procedure_a) for _ in range(3))
+    theirs = submit(procedure_b)  # another service's: never in agent A's file
+    client.force_login(agent_a)
+    chosen = [one.reference, two.reference, theirs.reference, "NOPE"]
+    response = client.post(reverse("backoffice:bulk"), {"cases": chosen, "action": "export_csv"})
+    assert response.status_code == 200
+    assert response["Content-Disposition"].startswith('attachment; filename="demandes-')
+    content = b"".join(response.streaming_content).decode("utf-8-sig")
+    rows = list(csv.reader(io.StringIO(content), delimiter=";"))
+    assert sorted(row[0] for row in rows[1:]) == sorted([one.reference, two.reference])
+    log = AccessLog.objects.filter(kind="export").latest("pk")
+    assert one.reference in log.detail and log.user == agent_a
+
+    response = client.post(
+        reverse("backoffice:bulk"), {"cases": [one.reference], "action": "export_xlsx"}
+    )
+    sheet = load_workbook(io.BytesIO(b"".join(response.streaming_content))).active
+    assert [row[0] for row in sheet.iter_rows(min_row=2, values_only=True)] == [one.reference]

@@ -48,3 +48,28 @@ def test_an_agent_labels_merges_and_corrects_accessibly(page, agent_a, procedure
     assert list(kept.labels.values_list("name", flat=True)) == ["Élu saisi"]
     duplicate.refresh_from_db()
     assert duplicate.merged_into_id == kept.pk
+
+
+def test_a_supervisor_sees_the_team_and_reassigns_accessibly(
+    page, supervisor, agent_a, org, service_a, procedure_a
+):
+    from guichet.cases import actions
+    from guichet.conftest import make_member
+
+    colleague = make_member("paul@demoville.test", org, "agent", [service_a], first_name="Paul")
+    case = submit(procedure_a)
+    actions.assign_case(case=case, assignee=agent_a, actor=supervisor)
+    page.goto("/backoffice/connexion/?next=/backoffice/equipe/")
+    page.get_by_label("Adresse e-mail").fill(supervisor.email)
+    page.get_by_label("Mot de passe").fill(PASSWORD)
+    page.get_by_role("button", name="Se connecter").click()
+    page.wait_for_url("**/backoffice/equipe/")
+    check_accessibility(page)
+    page.get_by_label("Demandes de").select_option(label=str(agent_a))
+    page.get_by_label("Attribuer à").select_option(label=str(colleague))
+    page.get_by_role("button", name="Réattribuer").click()
+    page.get_by_role("dialog").get_by_role("button", name="Réattribuer").click()
+    page.get_by_text("1 demande réattribuée.").wait_for()
+    check_accessibility(page)
+    case.refresh_from_db()
+    assert case.assignee == colleague

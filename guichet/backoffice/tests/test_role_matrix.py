@@ -35,6 +35,7 @@ OK = "ok"  # 200 for a page; for a POST, anything but a refusal (303 done, 400 b
 MEMBERS = [302, 403, 403, OK, OK, OK, OK]
 CASE_A = [302, 404, 404, OK, 404, OK, OK]  # one case's pages: outsiders get 404
 ADMIN = [302, 403, 403, 403, 403, 403, OK]
+SUPERVISORS = [302, 403, 403, 403, 403, OK, OK]  # the team's workload and reassignment
 ADMIN_OBJECT = [302, 404, 404, 403, 403, 403, OK]  # an object of the organization
 WRITERS = [302, 403, 403, 403, 403, 403, OK]  # agents may be writers: test_info_pages.py
 WRITERS_OBJECT = [302, 404, 404, 403, 403, 403, OK]
@@ -55,6 +56,8 @@ KINDS = {
     "export_progress": OWN_EXPORT,
     "export_file": OWN_EXPORT,
     "people": MEMBERS,
+    "team": SUPERVISORS,
+    "team_reassign": SUPERVISORS,
     "person": CASE_A,
     "person_merge": [302, 404, 404, 403, 403, 403, OK],  # administrators merge
     "case": CASE_A,
@@ -122,6 +125,7 @@ POSTED = {
     "case_labels",
     "case_link",
     "person_merge",
+    "team_reassign",
     "place_closure_add",
     "place_closure_delete",
     "procedure_field_move",
