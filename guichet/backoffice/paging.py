@@ -79,22 +79,44 @@ def decode(cursor: str, keys):
 
 
 def _beyond(keys, values, *, backwards: bool) -> Q:
-    """The rows after the cursor in the keys' order (before it when `backwards`)."""
+    """The rows after the cursor in the keys' order (before it when `backwards`), among
+    those whose keys all hold a value. Written as "first key at or past the cursor's, and
+    then...", so that the database reads an index from the cursor on."""
     condition, equal = Q(pk__in=[]), Q()
     for key, value in zip(keys, values, strict=True):
         later = key.descending == backwards  # on this key, "after" means greater
-        if value is None:  # a NULL: only rows with a value come before it, none after
-            strict = Q(**{f"{key.field}__isnull": False}) if backwards else None
-            same = Q(**{f"{key.field}__isnull": True})
-        else:
-            strict = Q(**{f"{key.field}__{'gt' if later else 'lt'}": value})
-            if key.nullable and not backwards:
-                strict |= Q(**{f"{key.field}__isnull": True})  # NULLs come after any value
-            same = Q(**{key.field: value})
-        if strict is not None:
-            condition |= equal & strict
-        equal &= same
-    return condition
+        condition |= equal & Q(**{f"{key.field}__{'gt' if later else 'lt'}": value})
+        equal &= Q(**{key.field: value})
+    first, value = keys[0], values[0]
+    later = first.descending == backwards
+    return Q(**{f"{first.field}__{'gte' if later else 'lte'}": value}) & condition
+
+
+def rows_beyond(cases, keys, values, *, backwards: bool, limit: int) -> list:
+    """At most `limit` rows of `cases` (ordered by `keys`, reversed when `backwards`) past
+    the cursor `values`. A first key that may be NULL (the due date: NULLs last) splits the
+    list in two parts, each read in index order: the rows with a value, then those without
+    (the other way round going back), rather than one OR the database would sort."""
+    first = keys[0]
+    if not first.nullable:
+        return list(cases.filter(_beyond(keys, values, backwards=backwards))[:limit])
+    empty = Q(**{f"{first.field}__isnull": True})
+    if values[0] is None:  # the cursor is among the rows without a value
+        rows = list(
+            cases.filter(empty & _beyond(keys[1:], values[1:], backwards=backwards))[:limit]
+        )
+        if backwards and len(rows) < limit:  # then every row with a value, last first
+            rows += list(cases.filter(~empty)[: limit - len(rows)])
+        return rows
+    rows = list(cases.filter(_beyond(keys, values, backwards=backwards))[:limit])
+    if not backwards and len(rows) < limit:  # then the rows without a value
+        rows += list(cases.filter(empty)[: limit - len(rows)])
+    return rows
+
+
+# `?page=N` alone (links of an earlier version) is read by offset up to this page only: an
+# offset costs what it skips (minutes at millions of cases, docs/performance.md).
+MAX_OFFSET_PAGE = 20
 
 
 class OffsetPage:
@@ -156,8 +178,8 @@ class InboxPage(OffsetPage):
         before = decode(params.get("avant", ""), keys) if params.get("avant") else None
         if before is not None:
             ordering = [key.order(reverse=True) for key in keys]
-            rows = list(
-                cases.filter(_beyond(keys, before, backwards=True)).order_by(*ordering)[: size + 1]
+            rows = rows_beyond(
+                cases.order_by(*ordering), keys, before, backwards=True, limit=size + 1
             )
             has_previous = len(rows) > size
             if not has_previous:
@@ -167,12 +189,14 @@ class InboxPage(OffsetPage):
                 rows, count=count, more=more, size=size, has_next=True, has_previous=has_previous
             )
         elif after is not None:
-            rows = list(cases.filter(_beyond(keys, after, backwards=False))[: size + 1])
+            rows = rows_beyond(cases, keys, after, backwards=False, limit=size + 1)
             if not rows:  # nothing after it any more (a stale link): the first page
                 self.number = 1
                 rows = list(cases[: size + 1])
             self._show(rows, count=count, more=more, size=size)
-        else:  # the first page, or an offset link of an earlier version
+        else:  # the first page, or an offset link of an earlier version (not too deep)
+            if self.number > MAX_OFFSET_PAGE:
+                self.number = 1
             self._show(self._by_offset(cases, size), count=count, more=more, size=size)
         rows = self.object_list
         self.next_cursor = encode(rows[-1], keys) if rows else ""

@@ -190,6 +190,14 @@ class Case(models.Model):
             # The inbox: a service's cases by category, soonest deadline first.
             models.Index(fields=["service", "category", "due_at"], name="case_inbox_idx"),
             models.Index(fields=["organization", "created_at"], name="case_org_created_idx"),
+            # The inbox of a whole organization (administrators), in each of its sorts: read
+            # in index order from the cursor of a page (backoffice/paging.py).
+            models.Index(
+                fields=["organization", "due_at", "created_at", "id"], name="case_org_due_idx"
+            ),
+            models.Index(fields=["organization", "updated_at", "id"], name="case_org_updated_idx"),
+            # The "due soon" tab.
+            models.Index(fields=["organization", "at_risk_at"], name="case_org_risk_idx"),
             models.Index(fields=["assignee", "category"], name="case_assignee_idx"),
             # The processing time shown on a procedure's page: its recently closed cases.
             models.Index(fields=["procedure", "closed_at"], name="case_closed_idx"),

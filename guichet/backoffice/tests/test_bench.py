@@ -18,7 +18,7 @@ def test_the_benchmark_runs_and_rolls_back():
     text = out.getvalue()
     assert "cases created: 120" in text
     assert "ok   inbox, first page of all cases" in text
-    assert "ok   inbox, page 3 by offset" in text and "ok   inbox, page 3 by cursor" in text
+    assert "page 3's query by offset (before)" in text and "ok   inbox, page 3 by cursor" in text
     assert "ok   the same cases by offset and by cursor" in text
     assert "ok   map, points of all cases" in text
     assert "ok   export CSV of 120 cases" in text and "ok   export Excel of 120 cases" in text

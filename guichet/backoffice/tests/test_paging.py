@@ -88,3 +88,16 @@ def test_cursors_hold_the_sort_keys(cases):
     assert paging.decode(paging.encode(undated, keys), keys)[0] is None
     # A date where an id is expected, or no time zone: not a cursor of these keys.
     assert paging.decode(paging.encode(case, paging.SORT_KEYS["created"]), keys) is None
+
+
+def test_offset_links_are_read_a_few_pages_deep_only(client, agent_a, cases, monkeypatch):
+    from guichet.backoffice import views
+
+    monkeypatch.setattr(views, "INBOX_PAGE_SIZE", 1)
+    client.force_login(agent_a)
+    first = references(client.get(INBOX))
+    second = client.get(INBOX, {"page": 2})
+    assert references(second) != first and "Page 2 sur" in second.text  # an old link works
+    monkeypatch.setattr(paging, "MAX_OFFSET_PAGE", 3)
+    deep = client.get(INBOX, {"page": 4})  # would skip rows by offset: the first page instead
+    assert references(deep) == first and "Page 1 sur" in deep.text
