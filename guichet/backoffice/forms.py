@@ -19,8 +19,8 @@ from guichet.cases import search
 from guichet.cases.actions import MAX_MESSAGE_LENGTH
 from guichet.cases.models import Case, Channel, Label
 from guichet.catalog.formschema import ALLOWED_UPLOAD_EXTENSIONS
-from guichet.catalog.models import Procedure
-from guichet.catalog.workflow import Category
+from guichet.catalog.models import Procedure, ProcedureVersion
+from guichet.catalog.workflow import MERGED_STATE, Category, merged_state
 from guichet.organization.access import visible_services
 from guichet.organization.models import Membership, Role, Service
 
@@ -84,6 +84,21 @@ class ZoneField(forms.CharField):
         return zone
 
 
+def state_choices(organization_id) -> list[tuple[str, str]]:
+    """The states of the organization's procedures (their current versions), by code; a code
+    that several workflows name differently shows every name."""
+    versions = ProcedureVersion.objects.filter(
+        pk__in=Procedure.objects.filter(organization_id=organization_id).values("current_version")
+    ).only("workflow")
+    names = {}
+    for version in versions:
+        for state in version.get_workflow().states.values():
+            names.setdefault(state.code, []).append(str(state.agent_label))
+    names.setdefault(MERGED_STATE, [str(merged_state().agent_label)])
+    choices = [(code, " / ".join(dict.fromkeys(labels))) for code, labels in names.items()]
+    return sorted(choices, key=lambda choice: choice[1].casefold())
+
+
 class InboxFilterForm(forms.Form):
     """The inbox's filters, read from the query string.
 
@@ -141,6 +156,7 @@ class InboxFilterForm(forms.Form):
     service = forms.ModelChoiceField(
         label=_("Service"), queryset=Service.objects.none(), required=False, empty_label=_("Tous")
     )
+    state = forms.ChoiceField(label=_("État"), required=False)
     assignee = forms.ChoiceField(label=_("Agent en charge"), required=False)
     channel = forms.ChoiceField(
         label=_("Canal"), choices=[("", _("Tous")), *Channel.choices], required=False
@@ -169,6 +185,7 @@ class InboxFilterForm(forms.Form):
             membership.organization_id
         ).only("pk", "title")
         self.fields["service"].queryset = visible_services(membership).only("pk", "name")
+        self.fields["state"].choices = [("", _("Tous")), *state_choices(membership.organization_id)]
         self.fields["label"].queryset = Label.objects.filter(
             organization_id=membership.organization_id
         )
@@ -225,6 +242,8 @@ class InboxFilterForm(forms.Form):
             cases = cases.filter(assignee__isnull=True)
         elif assignee:
             cases = cases.filter(assignee_id=int(assignee))
+        if filters.get("state"):
+            cases = cases.filter(state=filters["state"])
         if filters.get("channel"):
             cases = cases.filter(channel=filters["channel"])
         if filters.get("label"):
@@ -402,6 +421,7 @@ INBOX_FILTER_KEYS = (
     "q",
     "procedure",
     "service",
+    "state",
     "assignee",
     "channel",
     "since",

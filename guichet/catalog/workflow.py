@@ -233,6 +233,17 @@ def _sources(value) -> tuple[str, ...]:
     raise TypeError("a transition's `from` is a list of state codes or '*'")
 
 
+def merged_state() -> State:
+    """The state of a case merged into another (MERGED_STATE), in the current language."""
+    return State(
+        code=MERGED_STATE,
+        label=gettext("Regroupée avec une demande semblable"),
+        agent_label=gettext("Fusionnée (doublon)"),
+        category=Category.CLOSED,
+        colour=CATEGORY_COLOURS[Category.CLOSED],
+    )
+
+
 class Workflow:
     """Read access to a workflow document.
 
@@ -271,13 +282,7 @@ class Workflow:
             return self.states[code]
         except KeyError:
             if code == MERGED_STATE:
-                return State(
-                    code=code,
-                    label=gettext("Regroupée avec une demande semblable"),
-                    agent_label=gettext("Fusionnée (doublon)"),
-                    category=Category.CLOSED,
-                    colour=CATEGORY_COLOURS[Category.CLOSED],
-                )
+                return merged_state()
             # A state removed from the workflow still shows on the cases that hold it.
             return State(
                 code=code,

@@ -391,3 +391,21 @@ def test_it_filters_by_channel_and_filing_dates(client, agent_a, procedure_a):
     assert old.reference in until and recent.reference not in until
     ignored = client.get(INBOX, {"tab": "all", "channel": "pigeon", "since": "hier"})
     assert ignored.status_code == 200 and old.reference in ignored.text  # bad filters off
+
+
+def test_it_filters_by_state_named_as_the_workflows_name_it(client, agent_a, procedure_a):
+    received, started = submit(procedure_a), submit(procedure_a)
+    new = submit(procedure_a)
+    actions.transition_case(case=received, transition="receive", actor=agent_a)
+    actions.transition_case(case=started, transition="start_now", actor=agent_a)
+    client.force_login(agent_a)
+    response = client.get(INBOX, {"state": "in_progress", "tab": "all"})
+    shown = {case.reference for case in response.context["page_obj"]}
+    assert shown == {started.reference}
+    assert response.context["current_query"] == "tab=all&state=in_progress"
+    choices = dict(response.context["form"].fields["state"].choices)
+    assert choices["received"] == "Reçue" and choices["_merged"] == "Fusionnée (doublon)"
+    # A state no workflow has is ignored, as any stale filter.
+    response = client.get(INBOX, {"state": "volcan", "tab": "all"})
+    shown = {case.reference for case in response.context["page_obj"]}
+    assert shown == {received.reference, started.reference, new.reference}

@@ -5,25 +5,28 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('cases', '0017_labels_links_merges'),
-        ('catalog', '0009_reply_templates'),
-        ('organization', '0007_places'),
+        ("cases", "0017_labels_links_merges"),
+        ("catalog", "0009_reply_templates"),
+        ("organization", "0007_places"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.AddIndex(
-            model_name='case',
-            index=models.Index(fields=['organization', 'due_at', 'created_at', 'id'], name='case_org_due_idx'),
+            model_name="case",
+            index=models.Index(
+                fields=["organization", "due_at", "created_at", "id"], name="case_org_due_idx"
+            ),
         ),
         migrations.AddIndex(
-            model_name='case',
-            index=models.Index(fields=['organization', 'updated_at', 'id'], name='case_org_updated_idx'),
+            model_name="case",
+            index=models.Index(
+                fields=["organization", "updated_at", "id"], name="case_org_updated_idx"
+            ),
         ),
         migrations.AddIndex(
-            model_name='case',
-            index=models.Index(fields=['organization', 'at_risk_at'], name='case_org_risk_idx'),
+            model_name="case",
+            index=models.Index(fields=["organization", "at_risk_at"], name="case_org_risk_idx"),
         ),
     ]
