@@ -65,6 +65,10 @@ def test_an_administrator_designs_and_publishes_a_procedure(page, administrator,
     page.get_by_role("button", name="Publier la version 1").click()
     page.get_by_text("La version 1 est publiée").wait_for()
     check_accessibility(page)
+    page.goto("/backoffice/demarches/importer/")
+    page.get_by_role("button", name="Importer").click()  # without a file: the error, 400
+    page.locator(".errorlist").first.wait_for()
+    check_accessibility(page)
 
     procedure = Procedure.objects.get(title="Demander un composteur")
     assert procedure.is_published and procedure.current_version.number == 1
