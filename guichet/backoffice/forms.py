@@ -18,7 +18,13 @@ from django.utils.translation import gettext_lazy as _
 from guichet.cases import search
 from guichet.cases.actions import MAX_MESSAGE_LENGTH
 from guichet.cases.models import Case, Channel, Label
-from guichet.catalog.formschema import ALLOWED_UPLOAD_EXTENSIONS
+from guichet.catalog.formschema import (
+    ALLOWED_UPLOAD_EXTENSIONS,
+    form_data,
+    form_field,
+    is_answer,
+    item_type,
+)
 from guichet.catalog.models import Procedure, ProcedureVersion
 from guichet.catalog.workflow import MERGED_STATE, Category, merged_state
 from guichet.organization.access import visible_services
@@ -574,8 +580,6 @@ class AnswersEditForm(forms.Form):
     )
 
     def __init__(self, data=None, *, case):
-        from guichet.catalog.formschema import form_data, form_field, is_answer, item_type
-
         self.items = [
             item
             for item in case.version.fields

@@ -19,7 +19,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST, require_safe
 
 from guichet.cases import actions
-from guichet.cases.models import Case
+from guichet.cases.models import Case, at_risk_q, overdue_q
 from guichet.catalog.workflow import Category
 from guichet.core.http import see_other
 
@@ -33,7 +33,6 @@ REASSIGN_LIMIT = 500
 def workload(cases, now=None) -> dict:
     """Open cases counted by assignee (None: nobody): to handle, waiting, due soon, overdue."""
     now = now or timezone.now()
-    running = Q(deadline_paused_at__isnull=True)
     rows = (
         cases.open()
         .order_by()
@@ -41,8 +40,8 @@ def workload(cases, now=None) -> dict:
         .annotate(
             todo=Count("pk", filter=Q(category__in=[Category.NEW, Category.OPEN])),
             waiting=Count("pk", filter=Q(category=Category.WAITING)),
-            at_risk=Count("pk", filter=running & Q(at_risk_at__lte=now, due_at__gte=now)),
-            overdue=Count("pk", filter=running & Q(due_at__lt=now)),
+            at_risk=Count("pk", filter=at_risk_q(now)),
+            overdue=Count("pk", filter=overdue_q(now)),
             total=Count("pk"),
         )
     )

@@ -31,6 +31,7 @@ from guichet.catalog.models import ProcedureVersion, ReplyTemplate
 from guichet.core.http import see_other
 
 from .decorators import agent_required
+from .exports import csv_response, xlsx_response
 from .forms import (
     AssignForm,
     BulkForm,
@@ -427,8 +428,6 @@ _see_other = see_other
 
 def _export_selection(request, data):
     """The ticked cases (those this member sees) as a file, in the inbox's order."""
-    from .exports import csv_response, xlsx_response
-
     references = data["cases"]
     cases = (
         Case.objects.visible_to(request.membership)

@@ -41,6 +41,21 @@ class Channel(models.TextChoices):
 MIN_CASES_FOR_MEDIAN = 3
 
 
+def running_q() -> Q:
+    """Open cases whose clock runs: not closed, not paused while waiting for the citizen."""
+    return ~Q(category=Category.CLOSED) & Q(deadline_paused_at__isnull=True)
+
+
+def overdue_q(now) -> Q:
+    """Past their due date (paused cases are neither overdue nor at risk)."""
+    return running_q() & Q(due_at__lt=now)
+
+
+def at_risk_q(now) -> Q:
+    """Due soon: within their procedure's at_risk_days (3 business days by default)."""
+    return running_q() & Q(at_risk_at__lte=now, due_at__gte=now)
+
+
 class CaseQuerySet(models.QuerySet):
     def for_organization(self, organization):
         return self.filter(organization=organization)
@@ -59,17 +74,13 @@ class CaseQuerySet(models.QuerySet):
         return self.filter(category=Category.CLOSED)
 
     def running(self):
-        """Open cases whose clock runs: not closed, not paused while waiting for the citizen."""
-        return self.open().filter(deadline_paused_at__isnull=True)
+        return self.filter(running_q())
 
     def overdue(self, now=None):
-        """Past their due date (paused cases are neither overdue nor at risk)."""
-        return self.running().filter(due_at__lt=now or timezone.now())
+        return self.filter(overdue_q(now or timezone.now()))
 
     def at_risk(self, now=None):
-        """Due soon: within their procedure's at_risk_days (3 business days by default)."""
-        now = now or timezone.now()
-        return self.running().filter(at_risk_at__lte=now, due_at__gte=now)
+        return self.filter(at_risk_q(now or timezone.now()))
 
     def for_listing(self):
         return self.select_related("procedure", "service", "assignee")
