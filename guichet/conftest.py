@@ -4,9 +4,13 @@ The cast: a citizen, another citizen, an agent of service A (roads), an agent of
 (civil status), a supervisor of both, an administrator, and an agent of another organization.
 """
 
+import json
 import os
 import socket
+import threading
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
+from urllib.parse import parse_qs, urlsplit
 
 import pytest
 from django.core.management import call_command
@@ -55,10 +59,27 @@ def _fast_hashing_and_media(settings, tmp_path):
             "LOCATION": str(tmp_path),
         }
     }
+    # Tests post a whole form in milliseconds: the robots' minimum fill time is tested on
+    # its own (portal/tests/test_submission_abuse.py).
+    settings.GUICHET_SUBMISSION_MIN_SECONDS = 0
+    # No test reaches the national geocoder: those of the address search start their own.
+    settings.GUICHET_GEOCODER_URL = ""
     settings.STORAGES = {
         **settings.STORAGES,
         "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
     }
+
+
+@pytest.fixture(autouse=True)
+def _french_at_the_start():
+    """Each test starts in French, the site's language: a request in English through the
+    test client leaves its language active in the thread (LocaleMiddleware activates it and
+    nothing deactivates it), which would leak into the next test run by the same process."""
+    from django.utils import translation
+
+    translation.activate("fr")
+    yield
+    translation.activate("fr")
 
 
 @pytest.fixture(autouse=True)
@@ -67,16 +88,23 @@ def _case_rows_are_written_by_actions_only():
     domain actions: views, forms, commands and handlers must all go through them."""
     from django.db.models.signals import pre_save
 
-    from guichet.cases.models import Attachment, Case, CaseEvent, Message
+    from guichet.cases.models import (
+        Attachment,
+        Case,
+        CaseEvent,
+        ExternalDemand,
+        ExternalDemandUpdate,
+        Message,
+    )
     from guichet.cases.tasks import is_writing_cases
 
     def guard(sender, instance, **kwargs):
         if not is_writing_cases():
             raise AssertionError(
-                f"{sender.__name__} saved outside guichet/cases/actions.py"  # noqa: B023
+                f"{sender.__name__} saved outside the domain actions (guichet/cases/)"  # noqa: B023
             )
 
-    models = [Case, CaseEvent, Message, Attachment]
+    models = [Case, CaseEvent, Message, Attachment, ExternalDemand, ExternalDemandUpdate]
     for model in models:
         pre_save.connect(guard, sender=model, dispatch_uid=f"guard-{model.__name__}")
     yield
@@ -224,6 +252,26 @@ def other_org_agent(other_org, other_service):
     return make_member("agent@villeneuve.test", other_org, Role.AGENT, [other_service])
 
 
+def image_bytes(fmt="JPEG", *, gps=False, size=(8, 8)) -> bytes:
+    """A real small image (Pillow), with a GPS position in its EXIF if asked."""
+    import io
+
+    from PIL import ExifTags, Image
+
+    image = Image.new("RGB", size, (200, 30, 30))
+    exif = Image.Exif()
+    if gps:
+        exif[ExifTags.Base.Make] = "PhoneMaker"
+        info = exif.get_ifd(ExifTags.IFD.GPSInfo)
+        info[ExifTags.GPS.GPSLatitudeRef] = "N"
+        info[ExifTags.GPS.GPSLatitude] = (48.0, 51.0, 24.0)
+        info[ExifTags.GPS.GPSLongitudeRef] = "E"
+        info[ExifTags.GPS.GPSLongitude] = (2.0, 21.0, 3.0)
+    buffer = io.BytesIO()
+    image.save(buffer, fmt, exif=exif)
+    return buffer.getvalue()
+
+
 def submit(procedure, **overrides):
     """Files a case through the domain action, with valid answers for the cast's procedures."""
     from guichet.cases.actions import submit_case
@@ -282,9 +330,15 @@ class _Inbox:
         self.messages.append(
             {
                 "from": envelope.mail_from,
+                "from_header": str(message["from"]),
                 "to": envelope.rcpt_tos,
                 "subject": str(message["subject"]),
                 "body": message.get_body(preferencelist=("plain",)).get_content(),
+                "headers": {name.lower(): str(value) for name, value in message.items()},
+                "attachments": [
+                    (part.get_filename(), part.get_content_type(), part.get_content())
+                    for part in message.iter_attachments()
+                ],
             }
         )
         return "250 Message accepted for delivery"
@@ -312,10 +366,22 @@ def smtp_server(settings):
 
 
 # --- Browser tests -------------------------------------------------------------------------
-# Debian's Chromium driven by Playwright; axe-core from node_modules (npm install).
+# Debian's Chromium driven by Playwright; axe-core from the axe-playwright-python wheel of the
+# test extras (make test installs it), so that no npm is needed.
 
 CHROMIUM = "/usr/bin/chromium"
-AXE = Path(__file__).resolve().parent.parent / "node_modules" / "axe-core" / "axe.min.js"
+CHROMIUM_INSTALL = "sudo apt-get install chromium"
+
+
+def _axe_script() -> Path | None:
+    try:
+        import axe_playwright_python
+    except ImportError:
+        return None
+    return Path(axe_playwright_python.__file__).resolve().parent / "axe.min.js"
+
+
+AXE = _axe_script()
 CHROMIUM_ARGS = [
     "--no-sandbox",
     "--disable-gpu",
@@ -333,9 +399,9 @@ def _browser_missing() -> str | None:
     except ImportError:
         return "Playwright is not installed (make test installs it)"
     if not os.path.exists(CHROMIUM):
-        return f"no Chromium at {CHROMIUM} (apt-get install chromium)"
-    if not AXE.exists():
-        return "axe-core is not installed (npm install)"
+        return f"no Chromium at {CHROMIUM}; install it with: {CHROMIUM_INSTALL}"
+    if AXE is None or not AXE.exists():
+        return "axe-core is not installed (make test installs axe-playwright-python)"
     return None
 
 
@@ -357,16 +423,28 @@ def browser():
         chromium.close()
 
 
-@pytest.fixture(params=[375, 1280], ids=["mobile", "desktop"])
-def page(request, browser, live_server):
-    """A page at a phone's and a desktop's width, on the live server."""
-    width = request.param
+def _open_page(browser, live_server, width):
     context = browser.new_context(
         viewport={"width": width, "height": 900}, base_url=live_server.url, locale="fr-FR"
     )
     page = context.new_page()
     page.set_default_timeout(15000)
     page.width = width
+    return context, page
+
+
+@pytest.fixture(params=[375, 1280], ids=["mobile", "desktop"])
+def page(request, browser, live_server):
+    """A page at a phone's and a desktop's width, on the live server."""
+    context, page = _open_page(browser, live_server, request.param)
+    yield page
+    context.close()
+
+
+@pytest.fixture
+def desktop_page(browser, live_server):
+    """A page at a desktop's width only, for what only a wide screen shows."""
+    context, page = _open_page(browser, live_server, 1280)
     yield page
     context.close()
 
@@ -386,3 +464,127 @@ def check_accessibility(page) -> None:
         for v in result["violations"]
     ]
     assert violations == [], f"axe-core on {page.url} at {page.width}px:\n" + "\n".join(violations)
+
+
+# --- A geocoder with the Base Adresse Nationale's API -----------------------------------------
+
+DEMO_ADDRESSES = [
+    # (label, housenumber, street, postcode, city, citycode, latitude, longitude)
+    (
+        "1 Place de la Mairie 12345 Démoville",
+        "1",
+        "Place de la Mairie",
+        "12345",
+        "Démoville",
+        "12999",
+        46.9935,
+        2.1172,
+    ),
+    (
+        "12 Rue des Lilas 12345 Démoville",
+        "12",
+        "Rue des Lilas",
+        "12345",
+        "Démoville",
+        "12999",
+        46.9951,
+        2.1203,
+    ),
+    (
+        "3 Rue des Lilas 12345 Démoville",
+        "3",
+        "Rue des Lilas",
+        "12345",
+        "Démoville",
+        "12999",
+        46.9946,
+        2.1194,
+    ),
+    # In the neighbouring commune: outside Démoville's territory.
+    (
+        "8 Rue des Lilas 12346 Villeneuve-sur-Démo",
+        "8",
+        "Rue des Lilas",
+        "12346",
+        "Villeneuve-sur-Démo",
+        "12998",
+        47.0120,
+        2.1600,
+    ),
+]
+# Démoville's territory as the tests give it (DEMO_ADDRESSES' first three lie inside).
+DEMO_TERRITORY = {
+    "type": "Polygon",
+    "coordinates": [
+        [[2.100, 46.980], [2.138, 46.980], [2.138, 47.004], [2.100, 47.004], [2.100, 46.980]]
+    ],
+}
+
+
+def _fold(text: str) -> str:
+    import unicodedata
+
+    return "".join(
+        c for c in unicodedata.normalize("NFD", text.casefold()) if not unicodedata.combining(c)
+    )
+
+
+class _GeocoderHandler(BaseHTTPRequestHandler):
+    """GET /search/?q=...&limit=5 as the BAN answers it: a FeatureCollection of the addresses
+    holding every word of q."""
+
+    def do_GET(self):  # noqa: N802 (http.server's name)
+        url = urlsplit(self.path)
+        if url.path != "/search/":
+            self.send_error(404)
+            return
+        params = parse_qs(url.query)
+        query = params.get("q", [""])[0]
+        limit = int(params.get("limit", ["5"])[0])
+        self.server.queries.append(query)
+        words = _fold(query).split()
+        features = [
+            {
+                "type": "Feature",
+                "geometry": {"type": "Point", "coordinates": [lng, lat]},
+                "properties": {
+                    "label": label,
+                    "score": 0.9 - index / 100,
+                    "housenumber": number,
+                    "street": street,
+                    "postcode": postcode,
+                    "city": city,
+                    "citycode": citycode,
+                    "type": "housenumber",
+                },
+            }
+            for index, (label, number, street, postcode, city, citycode, lat, lng) in enumerate(
+                DEMO_ADDRESSES
+            )
+            if words and all(word in _fold(label) for word in words)
+        ][:limit]
+        body = json.dumps(
+            {"type": "FeatureCollection", "version": "draft", "features": features, "query": query}
+        ).encode()
+        self.send_response(200)
+        self.send_header("Content-Type", "application/json; charset=utf-8")
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+
+    def log_message(self, format, *args):  # noqa: A002
+        pass
+
+
+@pytest.fixture
+def geocoder_server(settings):
+    """A real HTTP geocoder (http.server in a thread) with a few Démoville addresses; the
+    settings point Guichet's address search at it. `.queries` lists what it was asked."""
+    server = ThreadingHTTPServer(("127.0.0.1", 0), _GeocoderHandler)
+    server.queries = []
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    settings.GUICHET_GEOCODER_URL = f"http://127.0.0.1:{server.server_address[1]}"
+    yield server
+    server.shutdown()
+    server.server_close()

@@ -33,21 +33,36 @@ def envlist(name: str, default: str) -> list[str]:
 DATA_DIR = Path(os.environ.get("GUICHET_DATA_DIR", PROJECT_DIR / "var"))
 
 DEBUG = envbool("DEBUG", False)
+# A machine to try Guichet on (`make run` sets it): the demo data may be loaded, static and
+# uploaded files are served from the apps without collectstatic, text messages are printed on
+# the console. DEBUG stays off, so visitors see Guichet's own error pages in their language.
+GUICHET_DEMO = envbool("GUICHET_DEMO", False)
+# Served over HTTPS: a real deployment (secure cookies, HSTS; see further down).
+HTTPS = envbool("HTTPS", False)
 SECRET_KEY = os.environ.get("SECRET_KEY", "")
 if not SECRET_KEY:
-    if not DEBUG and not envbool("GUICHET_INSECURE_DEV_KEY", True):
-        raise RuntimeError("SECRET_KEY must be set in production.")
+    # The development key is public (it is in this file): a deployment that runs without
+    # DEBUG or the demo and is served over HTTPS, or says GUICHET_INSECURE_DEV_KEY=0, refuses
+    # to start with it rather than sign its sessions and links with a key anyone can read.
+    insecure_allowed = envbool("GUICHET_INSECURE_DEV_KEY", not HTTPS)
+    if not (DEBUG or GUICHET_DEMO or insecure_allowed):
+        raise RuntimeError(
+            "SECRET_KEY must be set in production (a long random string, kept out of the "
+            "repository); see docs/configuration.md."
+        )
     # A development-only key; docs/configuration.md says to set SECRET_KEY in production.
     SECRET_KEY = "guichet-insecure-development-key-set-SECRET_KEY-in-production"
 
 ALLOWED_HOSTS = envlist("ALLOWED_HOSTS", "127.0.0.1,localhost,.localhost,[::1],testserver")
 CSRF_TRUSTED_ORIGINS = envlist("CSRF_TRUSTED_ORIGINS", "")
 
-# The address that e-mails use for links when an organization has no host name of its own.
-GUICHET_BASE_URL = os.environ.get("GUICHET_BASE_URL", "http://127.0.0.1:8000").rstrip("/")
+# The address that e-mails use for links when an organization has no host name of its own
+# (`make run` sets it from HOST and PORT). An organization's host name takes its port.
+GUICHET_BASE_URL = (os.environ.get("GUICHET_BASE_URL") or "http://127.0.0.1:8000").rstrip("/")
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    # django.contrib.admin behind Guichet's login (rate limits, second factor, idle expiry).
+    "guichet.accounts.admin_apps.AdminConfig",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -63,8 +78,11 @@ INSTALLED_APPS = [
     "guichet.catalog",
     "guichet.cases",
     "guichet.notify",
+    "guichet.appointments",
     "guichet.portal",
     "guichet.backoffice",
+    "guichet.api",
+    "guichet.stats",
     "guichet.demo",
     # After Guichet's apps, so that Guichet's templates override allauth's.
     "allauth",
@@ -76,6 +94,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "guichet.core.middleware.RejectNulBytesMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "guichet.organization.middleware.OrganizationMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -85,6 +104,9 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "allauth.account.middleware.AccountMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    # Before any view reads the body (the CSRF check does): an oversized upload gets a 413.
+    "guichet.core.middleware.UploadLimitMiddleware",
+    "guichet.core.middleware.RejectNulBytesInFormsMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "guichet.core.middleware.SecurityHeadersMiddleware",
     "guichet.core.middleware.FormErrorStatusMiddleware",
@@ -128,27 +150,56 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         ),
     }
     DATABASES["default"]["TEST"] = {"NAME": os.environ.get("GUICHET_TEST_SQLITE_NAME")}
+# A PostgreSQL read replica (streaming standby) for the heavy reads that opt in, the
+# statistics and the exports (guichet/core/replica.py, docs/deployment.md); writes and every
+# other read stay on "default". In tests the alias mirrors "default".
+GUICHET_REPLICA_URL = os.environ.get("GUICHET_REPLICA_URL", "")
+if GUICHET_REPLICA_URL:
+    DATABASES["replica"] = dj_database_url.parse(GUICHET_REPLICA_URL, conn_max_age=60)
+    DATABASES["replica"]["TEST"] = {"MIRROR": "default"}
+DATABASE_ROUTERS = ["guichet.core.replica.ReplicaRouter"]
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Background tasks -----------------------------------------------------------------------
+# Redis (GUICHET_REDIS_URL, e.g. redis://127.0.0.1:6379/0) for several web processes and
+# workers: the cache and the sessions live there, and, with
+# GUICHET_TASKS_BACKEND=django_tasks_rq.RQBackend, the task queue (docs/deployment.md).
+GUICHET_REDIS_URL = os.environ.get("GUICHET_REDIS_URL", "")
 TASKS = {
     "default": {
         "BACKEND": os.environ.get("GUICHET_TASKS_BACKEND", "django_tasks_db.DatabaseBackend"),
         "QUEUES": ["default"],
     }
 }
+GUICHET_TASKS_ON_RQ = TASKS["default"]["BACKEND"] == "django_tasks_rq.RQBackend"
+if GUICHET_TASKS_ON_RQ:
+    if not GUICHET_REDIS_URL:
+        raise RuntimeError(
+            "GUICHET_TASKS_BACKEND=django_tasks_rq.RQBackend needs GUICHET_REDIS_URL."
+        )
+    INSTALLED_APPS += ["django_rq", "django_tasks_rq"]
+    RQ_QUEUES = {"default": {"URL": GUICHET_REDIS_URL, "DEFAULT_TIMEOUT": 600}}
 # Functions called with each new journal event, by the worker (see guichet/cases/tasks.py).
 GUICHET_EVENT_SUBSCRIBERS = [
     "guichet.notify.handlers.on_case_event",
     "guichet.notify.webhooks.on_case_event",
     "guichet.notify.followers.on_case_event",
+    # Agents' notifications (list, e-mail at once or in the daily digest).
+    "guichet.notify.agents.on_case_event",
+    # The satisfaction survey, once per case, when it closes.
+    "guichet.notify.satisfaction.on_case_event",
 ]
+# Told of each status of a demand another system handles (guichet/cases/external.py).
+GUICHET_EXTERNAL_DEMAND_SUBSCRIBERS = ["guichet.notify.external.on_external_update"]
 # Work the worker starts on a schedule: (dotted path of a task, interval in seconds).
 GUICHET_PERIODIC_TASKS = [
     ("guichet.cases.tasks.dispatch_pending_events", 60),
+    ("guichet.cases.external.dispatch_pending_external_updates", 60),
     ("guichet.notify.tasks.send_pending_emails", 60),
     ("guichet.notify.tasks.send_pending_sms", 60),
     ("guichet.notify.webhooks.send_pending_webhooks", 60),
+    # Inbound e-mail: the mailboxes read by IMAP (guichet/notify/imap.py).
+    ("guichet.notify.tasks.poll_mailboxes", envint("GUICHET_IMAP_POLL_SECONDS", 60)),
     # Silence vaut accord / rejet: cases whose deadline has passed get their tacit decision.
     ("guichet.cases.tasks.apply_tacit_decisions", 300),
     ("guichet.cases.tasks.purge_old_drafts", 3600),
@@ -158,27 +209,53 @@ GUICHET_PERIODIC_TASKS = [
     ("guichet.cases.tasks.apply_retention_periods", 3600),
     # Exports of the inbox prepared in the background: deleted with their files once old.
     ("guichet.backoffice.tasks.purge_old_exports", 3600),
+    # Statistics: the aggregates of the dashboards and public pages follow the journal.
+    ("guichet.stats.tasks.count_new_events", 60),
+    # Appointments: the reminder the day before.
+    ("guichet.appointments.tasks.send_reminders", 600),
+    # Agents' notifications: deadlines at risk, and the daily digest once its hour is past.
+    ("guichet.notify.tasks.notify_deadlines_at_risk", 3600),
+    ("guichet.notify.tasks.send_agent_digests", 300),
+    # Appointments: offers to the waiting list expire, the next in line gets the slot.
+    ("guichet.appointments.tasks.sweep_waiting_lists", 300),
 ]
+# Agents' daily digest of notifications: sent from this hour (Europe/Paris, 0-23).
+GUICHET_AGENT_DIGEST_HOUR = envint("GUICHET_AGENT_DIGEST_HOUR", 7)
+# Agents are told of a case whose due date is within this many business days.
+GUICHET_AGENT_DEADLINE_DAYS = envint("GUICHET_AGENT_DEADLINE_DAYS", 2)
+# The link of a satisfaction survey works this many days after the case closed.
+GUICHET_SATISFACTION_LINK_DAYS = envint("GUICHET_SATISFACTION_LINK_DAYS", 60)
+# The largest raw mail that POST /inbound/email/ takes (bytes); larger ones get 413.
+GUICHET_INBOUND_MAX_BYTES = envint("GUICHET_INBOUND_MAX_BYTES", 30 * 1024 * 1024)
 # Webhooks of the workflows: refused towards private networks unless allowed (SSRF), given
 # up after this many attempts, each waiting this many seconds at most.
 GUICHET_WEBHOOK_ALLOW_PRIVATE_NETWORKS = envbool("GUICHET_WEBHOOK_ALLOW_PRIVATE_NETWORKS", False)
 GUICHET_WEBHOOK_MAX_ATTEMPTS = envint("GUICHET_WEBHOOK_MAX_ATTEMPTS", 10)
 GUICHET_WEBHOOK_TIMEOUT = envint("GUICHET_WEBHOOK_TIMEOUT", 10)
+# How long the calls of a webhook subscription are retried, in hours.
+GUICHET_WEBHOOK_RETRY_HOURS = envint("GUICHET_WEBHOOK_RETRY_HOURS", 24)
 # Text messages to the citizens who ask for them (see guichet/notify/sms.py): empty turns
 # SMS off, "console:" writes them to the log, an http(s) address is the gateway they are
 # POSTed to, with GUICHET_SMS_TOKEN as a bearer token. The sender name is at most 11 letters.
-GUICHET_SMS_URL = os.environ.get("GUICHET_SMS_URL", "console:" if DEBUG else "")
+GUICHET_SMS_URL = os.environ.get("GUICHET_SMS_URL", "console:" if DEBUG or GUICHET_DEMO else "")
 GUICHET_SMS_TOKEN = os.environ.get("GUICHET_SMS_TOKEN", "")
 GUICHET_SMS_SENDER = os.environ.get("GUICHET_SMS_SENDER", "Guichet")
 GUICHET_SMS_TIMEOUT = envint("GUICHET_SMS_TIMEOUT", 10)
 # Likely duplicates shown on a case's page: the same procedure, filed within this many days,
 # within this many metres or worded alike.
 GUICHET_DUPLICATE_DAYS = envint("GUICHET_DUPLICATE_DAYS", 30)
+# Public statistics and open data: a count below this many cases is not shown (nor the
+# median or on-time share computed from it): small numbers mislead and may point at someone.
+GUICHET_STATS_MIN_CASES = envint("GUICHET_STATS_MIN_CASES", 5)
 GUICHET_DUPLICATE_RADIUS_M = envint("GUICHET_DUPLICATE_RADIUS_M", 250)
 # Forms in progress left untouched this many days are deleted.
+# How long a slot freed up stays held for the person of the waiting list it is offered to.
+GUICHET_WAITING_OFFER_HOURS = envint("GUICHET_WAITING_OFFER_HOURS", 2)
 GUICHET_DRAFT_MAX_AGE_DAYS = envint("GUICHET_DRAFT_MAX_AGE_DAYS", 30)
 # The function that e-mails a citizen the link to resume a draft (a door: named, not imported).
 GUICHET_DRAFT_LINK_SENDER = "guichet.notify.drafts.send_draft_link"
+# The free slots that a form's "slot" item offers (the catalog sits below the appointments).
+GUICHET_SLOT_CHOICES = "guichet.appointments.procedure.slot_choices"
 # Inbox exports of views of at least this many cases are prepared by the worker (a progress
 # bar, then a link) rather than sent at once; their files are deleted after this many hours.
 GUICHET_EXPORT_BACKGROUND_FROM = envint("GUICHET_EXPORT_BACKGROUND_FROM", 1000)
@@ -200,6 +277,12 @@ GUICHET_MAP_ZOOM = envint("GUICHET_MAP_ZOOM", 6)
 # The back office's map of cases shows at most this many of the current view (a browser
 # clusters some thousands of markers easily; more would make the page slow).
 GUICHET_MAP_MAX_POINTS = envint("GUICHET_MAP_MAX_POINTS", 5000)
+
+# The address search of location fields: a geocoder with the Base Adresse Nationale's API
+# (the national one, or an addok server of one's own). Only the server calls it. Empty: off.
+GUICHET_GEOCODER_URL = os.environ.get("GUICHET_GEOCODER_URL", "https://api-adresse.data.gouv.fr")
+# Searches per minute and client address through Guichet's proxy (as-you-type suggestions).
+GUICHET_GEOCODER_RATE_LIMIT = envint("GUICHET_GEOCODER_RATE_LIMIT", 60)
 
 # --- Authentication -------------------------------------------------------------------------
 AUTHENTICATION_BACKENDS = [
@@ -254,9 +337,18 @@ if os.environ.get("GUICHET_OIDC_SERVER_URL"):
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 MFA_TOTP_ISSUER = os.environ.get("GUICHET_MFA_ISSUER", "Guichet")
 # Failed logins and reset requests are limited per address and per client (allauth's
-# syntax: "count/period" with s, m, h or d), in the cache.
+# syntax: "count/period" with s, m, h or d), in the cache. Wrong passwords: per client address
+# (GUICHET_LOGIN_RATE_LIMIT), and per account a wait that doubles with each failure past the
+# first GUICHET_LOGIN_BACKOFF_AFTER, from GUICHET_LOGIN_BACKOFF_START seconds up to
+# GUICHET_LOGIN_BACKOFF_MAX (accounts/backoff.py: no lock-out; an account with an
+# authenticator app gets in with its code meanwhile). allauth's `login_failed` limit below
+# counts the wrong codes of the second factor, per client address and per account.
+GUICHET_LOGIN_RATE_LIMIT = os.environ.get("GUICHET_LOGIN_RATE_LIMIT", "10/m/ip")
+GUICHET_LOGIN_BACKOFF_AFTER = envint("GUICHET_LOGIN_BACKOFF_AFTER", 5)
+GUICHET_LOGIN_BACKOFF_START = envint("GUICHET_LOGIN_BACKOFF_START", 30)
+GUICHET_LOGIN_BACKOFF_MAX = envint("GUICHET_LOGIN_BACKOFF_MAX", 900)
 ACCOUNT_RATE_LIMITS = {
-    "login_failed": os.environ.get("GUICHET_LOGIN_RATE_LIMIT", "10/m/ip,5/5m/key"),
+    "login_failed": "10/m/ip,5/5m/key",
     "reset_password": "20/m/ip,5/h/key",
     "reset_password_from_key": "20/m/ip",
     "signup": "20/m/ip",
@@ -294,15 +386,43 @@ STORAGES = {
     "staticfiles": {
         "BACKEND": (
             "django.contrib.staticfiles.storage.StaticFilesStorage"
-            if DEBUG
+            if DEBUG or GUICHET_DEMO
             else "whitenoise.storage.CompressedManifestStaticFilesStorage"
         )
     },
 }
-# Serve straight from the apps when there is no collectstatic (DEBUG, tests).
-WHITENOISE_USE_FINDERS = DEBUG or envbool("WHITENOISE_USE_FINDERS", False)
+# Uploaded and generated files (attachments, documents, exports, logos) on S3-compatible
+# object storage when GUICHET_S3_BUCKET is set, so that every machine sees the same files.
+# They stay private: Guichet checks access and streams them itself (docs/deployment.md).
+GUICHET_S3_BUCKET = os.environ.get("GUICHET_S3_BUCKET", "")
+if GUICHET_S3_BUCKET:
+    STORAGES["default"] = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": GUICHET_S3_BUCKET,
+            "endpoint_url": os.environ.get("GUICHET_S3_ENDPOINT_URL") or None,
+            "region_name": os.environ.get("GUICHET_S3_REGION") or None,
+            "access_key": os.environ.get("GUICHET_S3_ACCESS_KEY") or None,
+            "secret_key": os.environ.get("GUICHET_S3_SECRET_KEY") or None,
+            "location": os.environ.get("GUICHET_S3_PREFIX", ""),
+            "default_acl": None,
+            "querystring_auth": True,
+            "file_overwrite": False,
+        },
+    }
+# Serve straight from the apps when there is no collectstatic (DEBUG, the demo, tests).
+WHITENOISE_USE_FINDERS = DEBUG or GUICHET_DEMO or envbool("WHITENOISE_USE_FINDERS", False)
+# The demo is where people edit the templates and the style sheet: files are looked up anew.
+WHITENOISE_AUTOREFRESH = DEBUG or GUICHET_DEMO
 # Uploads: a citizen's attachment may not exceed this size (bytes).
 GUICHET_MAX_UPLOAD_SIZE = envint("GUICHET_MAX_UPLOAD_SIZE", 10 * 1024 * 1024)
+# A request body larger than this is refused (413) before it is read: room for a few files.
+GUICHET_MAX_REQUEST_SIZE = envint(
+    "GUICHET_MAX_REQUEST_SIZE", 5 * GUICHET_MAX_UPLOAD_SIZE + 1024 * 1024
+)
+# Optional antivirus: clamd's address, "host:port" or the path of its unix socket. Empty: off.
+GUICHET_CLAMD = os.environ.get("GUICHET_CLAMD", "")
+GUICHET_CLAMD_TIMEOUT = envint("GUICHET_CLAMD_TIMEOUT", 30)
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 
@@ -350,12 +470,23 @@ CACHES = {
         "LOCATION": "guichet_cache",
     }
 }
+if GUICHET_REDIS_URL:
+    # Shared by every web process and worker, without a write to the database per request.
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": GUICHET_REDIS_URL,
+        }
+    }
+    SESSION_ENGINE = "django.contrib.sessions.backends.cache"
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 # Sessions expire after this many seconds of inactivity (renewed on each request); agents'
 # sooner, from their first page of the back office on.
 SESSION_COOKIE_AGE = envint("SESSION_COOKIE_AGE", 8 * 3600)
 GUICHET_AGENT_SESSION_IDLE = envint("GUICHET_AGENT_SESSION_IDLE", 2 * 3600)
+# How long an agent's invitation link stays valid (guichet.accounts.invitations).
+GUICHET_INVITATION_DAYS = envint("GUICHET_INVITATION_DAYS", 7)
 SESSION_SAVE_EVERY_REQUEST = True
 
 # --- Security -------------------------------------------------------------------------------
@@ -363,16 +494,29 @@ SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
-HTTPS = envbool("HTTPS", False)
 ACCOUNT_DEFAULT_HTTP_PROTOCOL = "https" if HTTPS else "http"  # links in allauth's e-mails
 SESSION_COOKIE_SECURE = HTTPS
 CSRF_COOKIE_SECURE = HTTPS
 SECURE_SSL_REDIRECT = HTTPS and envbool("SECURE_SSL_REDIRECT", True)
 SECURE_HSTS_SECONDS = envint("SECURE_HSTS_SECONDS", 31536000 if HTTPS else 0)
-if envbool("BEHIND_PROXY", False):
+BEHIND_PROXY = envbool("BEHIND_PROXY", False)
+if BEHIND_PROXY:
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+# Reverse proxies in front of Guichet that append the client's address to X-Forwarded-For:
+# every rate limit (Guichet's and allauth's) keys on the address the outermost of them saw.
+# 0 (the default) ignores the header: the connection's address is the client's.
+GUICHET_TRUSTED_PROXIES = envint("GUICHET_TRUSTED_PROXIES", 0)
 # Tracking-page look-ups allowed per client address and per 10 minutes.
 GUICHET_TRACKING_RATE_LIMIT = envint("GUICHET_TRACKING_RATE_LIMIT", 20)
+# Requests filed on the portal per hour: per client address (anonymous visitors: a family,
+# or a France Services adviser filing for the people they help, stays well below), per
+# signed-in account, and acknowledgements sent to one e-mail address (a stranger's address
+# cannot be flooded). Each filing sends an e-mail to an address the visitor chose.
+GUICHET_SUBMISSION_RATE_LIMIT = envint("GUICHET_SUBMISSION_RATE_LIMIT", 10)
+GUICHET_SUBMISSION_RATE_LIMIT_SIGNED_IN = envint("GUICHET_SUBMISSION_RATE_LIMIT_SIGNED_IN", 30)
+GUICHET_ACKNOWLEDGEMENT_RATE_LIMIT = envint("GUICHET_ACKNOWLEDGEMENT_RATE_LIMIT", 5)
+# A request sent less than this many seconds after its form was started is a robot's.
+GUICHET_SUBMISSION_MIN_SECONDS = envint("GUICHET_SUBMISSION_MIN_SECONDS", 5)
 
 LOGGING = {
     "version": 1,

@@ -3,7 +3,10 @@ with a JSON document and the files of their requests.
 
 What is in it: the account; every request linked to the account, in every organization of
 the instance, with its answers, contact details, location, public history, messages and
-files (documents produced for them included); the drafts. What is not: the agents' internal
+files (documents produced for them included), who acted for them on it (a helper with their
+mandate, an agent at the counter); the drafts; the mandates they gave and those given to
+them (cases.models.Mandate), with their dates; the demands other systems told us they handle
+for them, with their statuses. What is not: the agents' internal
 notes and the internal journal, which are the administration's working documents.
 """
 
@@ -14,7 +17,7 @@ import zipfile
 from django.core.serializers.json import DjangoJSONEncoder
 from django.utils import timezone
 
-from guichet.cases.models import Case, Draft
+from guichet.cases.models import Case, Draft, ExternalDemand, Mandate
 
 FORMAT = "guichet.personal-data"
 
@@ -63,8 +66,10 @@ def _case(case, files: list) -> dict:
                 if event.payload.get("to")
                 else None,
                 "comment": event.payload.get("comment", ""),
+                **_behalf(event),
             }
-            for event in case.events.public()
+            for event in case.events.all()
+            if event.is_public
         ],
         "messages": [
             {
@@ -79,13 +84,57 @@ def _case(case, files: list) -> dict:
     }
 
 
+def _behalf(event) -> dict:
+    """Who acted for the citizen on this entry, if someone did."""
+    behalf = event.payload.get("on_behalf_of")
+    if not isinstance(behalf, dict):
+        return {}
+    if behalf.get("as") == "helper":
+        by = event.actor.email if event.actor else None
+        return {"on_behalf_of": {"as": "helper", "by": by}}
+    return {"on_behalf_of": {"as": "agent"}}
+
+
+def _mandate(mandate, *, given: bool) -> dict:
+    entry = {
+        "organization": mandate.organization.name,
+        "all_procedures": mandate.all_procedures,
+        "procedures": [procedure.title for procedure in mandate.procedures.all()],
+        "given_at": mandate.created_at,
+        "expires_on": mandate.expires_on,
+        "revoked_at": mandate.revoked_at,
+        "in_force": mandate.is_active(),
+    }
+    if given:
+        entry["helper_email"] = mandate.helper_email
+    else:
+        entry["citizen"] = mandate.citizen.get_full_name() or mandate.citizen.email
+    return entry
+
+
+def _mandates(user) -> dict:
+    related = ("organization", "citizen")
+    given = Mandate.objects.filter(citizen=user).select_related(*related)
+    received = Mandate.objects.for_helper(user).select_related(*related)
+    return {
+        "given": [
+            _mandate(mandate, given=True)
+            for mandate in given.prefetch_related("procedures").order_by("created_at", "pk")
+        ],
+        "received": [
+            _mandate(mandate, given=False)
+            for mandate in received.prefetch_related("procedures").order_by("created_at", "pk")
+        ],
+    }
+
+
 def personal_data_zip(user) -> bytes:
     """The zip of everything `user` may take away."""
     files = []
     cases = (
         Case.objects.filter(citizen=user)
         .select_related("organization", "procedure", "version")
-        .prefetch_related("attachments", "messages", "events")
+        .prefetch_related("attachments", "messages", "events__actor")
         .order_by("created_at")
     )
     document = {
@@ -107,6 +156,7 @@ def personal_data_zip(user) -> bytes:
             ],
         },
         "cases": [_case(case, files) for case in cases],
+        "mandates": _mandates(user),
         "drafts": [
             {
                 "organization": draft.organization.name,
@@ -118,6 +168,30 @@ def personal_data_zip(user) -> bytes:
             for draft in Draft.objects.filter(citizen=user).select_related(
                 "organization", "procedure"
             )
+        ],
+        "external_demands": [
+            {
+                "organization": demand.organization.name,
+                "system": demand.api_client.name,
+                "reference": demand.external_ref,
+                "title": demand.title,
+                "status": demand.status,
+                "status_label": demand.status_label,
+                "url": demand.url,
+                "history": [
+                    {
+                        "status": update.status,
+                        "status_label": update.status_label,
+                        "note": update.note,
+                        "at": update.occurred_at,
+                    }
+                    for update in demand.updates.all()
+                ],
+            }
+            for demand in ExternalDemand.objects.filter(citizen=user)
+            .select_related("organization", "api_client")
+            .prefetch_related("updates")
+            .order_by("created_at", "pk")
         ],
     }
     buffer = io.BytesIO()

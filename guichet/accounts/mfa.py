@@ -6,6 +6,7 @@ session has passed the second factor: at login, or by confirming a code afterwar
 without an authenticator app is first asked to set one up.
 """
 
+import functools
 from urllib.parse import quote
 
 from allauth.account.authentication import get_authentication_records
@@ -31,16 +32,22 @@ def passed_second_factor(request) -> bool:
     )
 
 
-def second_factor_gate(request):
-    """None when the agent may use the back office; otherwise the redirection to the step
-    their organization requires first."""
+def second_factor_gate(request, *, next_url: str | None = None):
+    """None when the agent may use the back office (or the Django admin); otherwise the
+    redirection to the step needed first, coming back to `next_url` (this page).
+
+    An account with an authenticator app gives a code in every session, whatever door the
+    session was opened by; where the organization requires it, an agent without an app sets
+    one up first.
+    """
+    if passed_second_factor(request):
+        return None
+    next_url = next_url or request.get_full_path()
+    if is_mfa_enabled(request.user, [Authenticator.Type.TOTP]):
+        return redirect(f"{reverse('mfa_reauthenticate')}?next={quote(next_url)}")
     organization = getattr(request, "organization", None)
     if organization is None or not organization.agents_mfa_required:
         return None
-    if passed_second_factor(request):
-        return None
-    if is_mfa_enabled(request.user, [Authenticator.Type.TOTP]):
-        return redirect(f"{reverse('mfa_reauthenticate')}?next={quote(request.get_full_path())}")
     request.session[RETURN_SESSION_KEY] = True
     messages.warning(
         request,
@@ -50,6 +57,26 @@ def second_factor_gate(request):
         ),
     )
     return redirect("mfa_activate_totp")
+
+
+def second_factor_required(view):
+    """For the pages that remove the second factor or show its recovery codes: a session of
+    an account with an app that has not given a code (one opened before the app was set up)
+    confirms one first. A password is not enough to undo what the second factor protects."""
+
+    @functools.wraps(view)
+    def wrapper(request, *args, **kwargs):
+        user = request.user
+        if (
+            user.is_authenticated
+            and not passed_second_factor(request)
+            and is_mfa_enabled(user, [Authenticator.Type.TOTP])
+        ):
+            next_url = quote(request.get_full_path())
+            return redirect(f"{reverse('mfa_reauthenticate')}?next={next_url}")
+        return view(request, *args, **kwargs)
+
+    return wrapper
 
 
 @receiver(authenticator_added)

@@ -2,9 +2,12 @@
 
 from allauth.account.models import EmailAddress
 from allauth.account.signals import email_confirmed, user_signed_up
+from django.contrib.auth.signals import user_logged_in
 from django.dispatch import receiver
 
 from guichet.cases.actions import link_cases_to_citizen
+
+from . import backoff
 
 
 @receiver(email_confirmed)
@@ -22,3 +25,14 @@ def link_cases_of_a_provider_account(request, user, sociallogin=None, **kwargs):
         return  # a local sign-up: the cases wait for the address to be confirmed
     for address in EmailAddress.objects.filter(user=user, verified=True):
         link_cases_to_citizen(citizen=user, email=address.email)
+
+
+@receiver(user_logged_in)
+def forget_failed_logins(request, user, **kwargs):
+    """A complete login (with the second factor, for the accounts that have one) ends the
+    wait that failed attempts had put on the account."""
+    for address in {
+        user.email,
+        *EmailAddress.objects.filter(user=user).values_list("email", flat=True),
+    }:
+        backoff.forget(address)

@@ -32,7 +32,9 @@ class AccessFilterForm(forms.Form):
 @require_safe
 def access_log(request):
     form = AccessFilterForm(request.GET, membership=request.membership)
-    entries = AccessLog.objects.filter(organization=request.organization).select_related("user")
+    entries = AccessLog.objects.filter(organization=request.organization).select_related(
+        "user", "api_client"
+    )
     if form.is_valid():
         if form.cleaned_data["demande"]:
             entries = entries.filter(reference__iexact=form.cleaned_data["demande"].strip())

@@ -11,6 +11,7 @@ and closing to requests have a confirmation page.
 from django import forms
 from django.contrib import messages
 from django.core.exceptions import ValidationError
+from django.db import transaction
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
@@ -20,13 +21,19 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
+from guichet.appointments.models import MeetingType
 from guichet.catalog import actions, exchange
+from guichet.catalog.conditions import condition_sentence, describe_condition
 from guichet.catalog.formschema import LAYOUT_TYPES, form_fields, is_answer, item_type, pages
-from guichet.catalog.models import Procedure
+from guichet.catalog.models import Open311Service, Procedure
+from guichet.catalog.quality import quality_report
+from guichet.catalog.translations import localized_fields, procedure_text
+from guichet.catalog.validation import notification_template_errors
 from guichet.catalog.workflow import ANY_STATE, Category, Workflow
 from guichet.core.http import see_other
 from guichet.organization.models import Role, Service
 
+from . import notification_editor
 from .decorators import admin_required
 from .designer_forms import (
     DeadlineForm,
@@ -42,7 +49,7 @@ from .designer_forms import (
 )
 
 # The documents a version freezes: the draft differs from its publication when one differs.
-VERSIONED_PARTS = ("fields", "workflow", "deadline", "routing", "templates")
+VERSIONED_PARTS = ("fields", "workflow", "deadline", "routing", "templates", "translations")
 # The designer's pages of one procedure: (URL name, title), in the order of the local menu.
 SECTIONS = [
     ("procedure", gettext_lazy("Description")),
@@ -52,7 +59,9 @@ SECTIONS = [
     ("procedure_deadline", gettext_lazy("Délai")),
     ("procedure_routing", gettext_lazy("Orientation")),
     ("procedure_templates", gettext_lazy("Notifications")),
-    ("procedure_retention", gettext_lazy("Conservation")),
+    ("procedure_retention", gettext_lazy("Conservation et RGPD")),
+    ("procedure_translations", gettext_lazy("Traductions")),
+    ("procedure_quality", gettext_lazy("Qualité")),
     ("procedure_publication", gettext_lazy("Publication")),
 ]
 PART_SECTIONS = {
@@ -69,25 +78,6 @@ PART_LABELS = {
     "routing": gettext_lazy("Orientation"),
     "templates": gettext_lazy("Notifications"),
 }
-OPERATOR_TEXTS = {
-    "equals": gettext_lazy("vaut"),
-    "differs": gettext_lazy("ne vaut pas"),
-    "contains": gettext_lazy("contient"),
-    "gt": gettext_lazy("est supérieur à"),
-    "lt": gettext_lazy("est inférieur à"),
-    "empty": gettext_lazy("est vide"),
-    "not_empty": gettext_lazy("est rempli"),
-}
-TEMPLATE_VARIABLES = (
-    "reference",
-    "name",
-    "procedure",
-    "state",
-    "due_date",
-    "tracking_url",
-    "comment",
-    "organization",
-)
 
 
 def get_procedure_for_admin(request, pk) -> Procedure:
@@ -130,6 +120,11 @@ def _render(request, template, procedure, section, context=None, *, status=200):
         },
         status=status,
     )
+
+
+# Public names for the designer's other modules (designer_conditions, designer_workflow).
+render_section = _render
+see_section = _see_other
 
 
 # --- The list, creation, import -------------------------------------------------------------
@@ -235,6 +230,13 @@ def procedure_import(request):
 # --- Description -----------------------------------------------------------------------------
 
 
+def _open311_initial(procedure) -> dict:
+    service = Open311Service.objects.filter(procedure=procedure).first()
+    if service is None:
+        return {"open311": False}
+    return {"open311": True, "open311_group": service.group, "open311_keywords": service.keywords}
+
+
 @never_cache
 @admin_required(hide_from_outsiders=True)
 @require_http_methods(["GET", "HEAD", "POST"])
@@ -244,10 +246,19 @@ def procedure_detail(request, pk):
     if request.method == "POST":
         form = ProcedureDescriptionForm(request.POST, organization=request.organization)
         if form.is_valid():
+            data = form.cleaned_data
             try:
-                actions.update_procedure(
-                    procedure=procedure, actor=request.user, **form.cleaned_data
-                )
+                with transaction.atomic():
+                    actions.update_procedure(
+                        procedure=procedure, actor=request.user, **form.description_data()
+                    )
+                    actions.set_open311_publication(
+                        procedure=procedure,
+                        enabled=data["open311"],
+                        group=data["open311_group"],
+                        keywords=data["open311_keywords"],
+                        actor=request.user,
+                    )
             except ValidationError as error:
                 add_errors(form, error)
             else:
@@ -266,6 +277,7 @@ def procedure_detail(request, pk):
                 "to_prepare": procedure.to_prepare,
                 "asks_location": procedure.asks_location,
                 "processing_days": procedure.processing_days,
+                **_open311_initial(procedure),
             },
         )
     return _render(request, "detail.html", procedure, "procedure", {"form": form}, status=status)
@@ -276,25 +288,14 @@ def procedure_detail(request, pk):
 
 def condition_text(condition, labels: dict) -> str:
     """A condition in words: « Type de problème » vaut « Éclairage » et …"""
-    if not isinstance(condition, dict) or not condition:
-        return ""
-    for group, word in (("all", _("et")), ("any", _("ou"))):
-        if group in condition:
-            items = condition[group] if isinstance(condition[group], list) else []
-            parts = [text for text in (condition_text(item, labels) for item in items) if text]
-            text = f" {word} ".join(parts)
-            return f"({text})" if len(parts) > 1 else text
-    op = condition.get("op")
-    words = {
-        "field": labels.get(condition.get("field"), condition.get("field")),
-        "verb": OPERATOR_TEXTS.get(op, op),
-    }
-    if op in ("empty", "not_empty"):
-        return _("« %(field)s » %(verb)s") % words
-    value = condition.get("value")
-    if isinstance(value, bool):
-        value = _("Oui") if value else _("Non")
-    return _("« %(field)s » %(verb)s « %(value)s »") % {**words, "value": value}
+    text = describe_condition(
+        condition, [{"id": key, "label": text} for key, text in labels.items()]
+    )
+    # A group of several rules reads in brackets beside the item it shows.
+    groups = [condition.get(key) for key in ("all", "any")] if isinstance(condition, dict) else []
+    if any(isinstance(group, list) and len(group) > 1 for group in groups):
+        return f"({text})"
+    return text
 
 
 def _field_rows(procedure: Procedure, published: set[str]) -> list[dict]:
@@ -342,12 +343,15 @@ def _item(procedure: Procedure, field_id: str) -> dict:
 
 
 def _item_page(request, procedure, form, *, title, status=200, type_form=None):
+    # The condition is composed in its own editor (designer_conditions.py); said here in words.
+    item = form.item if form is not None else None
+    sentence = condition_sentence(item.get("condition"), procedure.fields) if item else ""
     return _render(
         request,
         "field_form.html",
         procedure,
         "procedure_fields",
-        {"form": form, "item_title": title, "type_form": type_form},
+        {"form": form, "item_title": title, "type_form": type_form, "condition": sentence},
         status=status,
     )
 
@@ -374,9 +378,17 @@ def field_add(request, pk):
     kind = type_form.cleaned_data["type"]
     title = _("Ajouter : %(type)s") % {"type": type_label(kind)}
     if request.method != "POST":
-        form = FieldForm(kind=kind, items=procedure.fields, placing=True)
+        form = FieldForm(
+            kind=kind, items=procedure.fields, placing=True, meeting_types=_meeting_types(procedure)
+        )
         return _item_page(request, procedure, form, title=title, type_form=type_form)
-    form = FieldForm(request.POST, kind=kind, items=procedure.fields, placing=True)
+    form = FieldForm(
+        request.POST,
+        kind=kind,
+        items=procedure.fields,
+        placing=True,
+        meeting_types=_meeting_types(procedure),
+    )
     if form.is_valid():
         field = form.to_field()
         try:
@@ -411,9 +423,22 @@ def field_edit(request, pk, field_id):
         "type": type_label(kind),
     }
     if request.method != "POST":
-        form = FieldForm(kind=kind, field=item, items=procedure.fields, locked=locked)
+        form = FieldForm(
+            kind=kind,
+            field=item,
+            items=procedure.fields,
+            locked=locked,
+            meeting_types=_meeting_types(procedure),
+        )
         return _item_page(request, procedure, form, title=title)
-    form = FieldForm(request.POST, kind=kind, field=item, items=procedure.fields, locked=locked)
+    form = FieldForm(
+        request.POST,
+        kind=kind,
+        field=item,
+        items=procedure.fields,
+        locked=locked,
+        meeting_types=_meeting_types(procedure),
+    )
     if form.is_valid():
         field = form.to_field()
         try:
@@ -526,8 +551,20 @@ def preview_steps(fields: list[dict]) -> list[dict]:
 @require_safe
 def procedure_preview(request, pk):
     procedure = get_procedure_for_admin(request, pk)
-    steps = preview_steps(procedure.fields)
-    context = {"steps": steps, "multi_step": len(steps) > 1}
+    # ?langue=en: the form as an English reader sees it (catalog/translations.py).
+    english = request.GET.get("langue") == "en"
+    fields = localized_fields(procedure.fields, procedure.translations, "en" if english else "fr")
+    steps = preview_steps(fields)
+    summary = procedure_text(procedure, "summary", "en") if english else procedure.summary
+    context = {
+        "steps": steps,
+        "multi_step": len(steps) > 1,
+        "english": english,
+        "preview_summary": summary,
+        "preview_description": (
+            procedure_text(procedure, "description", "en") if english else procedure.description
+        ),
+    }
     return _render(request, "preview.html", procedure, "procedure_preview", context)
 
 
@@ -541,6 +578,7 @@ ACTION_TEXTS = {
     "pause_deadline": gettext_lazy("suspendre le délai"),
     "resume_deadline": gettext_lazy("reprendre le délai"),
     "document": gettext_lazy("produire le document « %(value)s »"),
+    "acknowledge": gettext_lazy("délivrer l'accusé de réception"),
     "webhook": gettext_lazy("webhook %(value)s"),
 }
 ACTION_KEYS = {"notify": "template", "assign_service": "service", "document": "template"}
@@ -610,79 +648,73 @@ def _document_view(request, pk, *, part, section, template, label, help_text, up
             expected=expected, label=label, help_text=help_text, value=getattr(procedure, part)
         )
     context = {"form": form}
-    if part == "workflow":
-        context["tables"] = workflow_tables(procedure.workflow)
-    elif part == "routing":
-        context["services"] = Service.objects.filter(
-            organization_id=procedure.organization_id
-        ).order_by("name")
-        context["answer_items"] = [
-            item for item in procedure.fields if item.get("type", "text") not in LAYOUT_TYPES
-        ]
-    elif part == "templates":
-        context["variables"] = TEMPLATE_VARIABLES
+    if part == "templates":
+        context["variables"] = notification_editor.VARIABLES
+        context["rows"] = notification_editor.rows_from_document(procedure.templates)
     return _render(request, template, procedure, section, context, status=status)
 
 
 @never_cache
 @admin_required(hide_from_outsiders=True)
 @require_http_methods(["GET", "HEAD", "POST"])
-def procedure_workflow(request, pk):
-    return _document_view(
-        request,
-        pk,
-        part="workflow",
-        section="procedure_workflow",
-        template="workflow.html",
-        label=_("Circuit de traitement (JSON)"),
-        help_text=_(
-            "Le document entier : « initial », « states » et « transitions », comme décrit "
-            "dans la documentation des démarches."
-        ),
-        update=actions.update_procedure_workflow,
-        expected=dict,
-    )
-
-
-@never_cache
-@admin_required(hide_from_outsiders=True)
-@require_http_methods(["GET", "HEAD", "POST"])
-def procedure_routing(request, pk):
-    return _document_view(
-        request,
-        pk,
-        part="routing",
-        section="procedure_routing",
-        template="routing.html",
-        label=_("Règles d'orientation (JSON)"),
-        help_text=_(
-            "Une liste de règles, la première qui s'applique désigne le service. Par exemple "
-            '[{"service": "voirie-nord", "when": {"field": "quartier", "op": "equals", '
-            '"value": "Nord"}}, {"location": true}]. Une liste vide : toutes les demandes '
-            "vont au service destinataire."
-        ),
-        update=actions.update_procedure_routing,
-        expected=list,
-    )
-
-
-@never_cache
-@admin_required(hide_from_outsiders=True)
-@require_http_methods(["GET", "HEAD", "POST"])
 def procedure_templates(request, pk):
+    # The JSON document (the advanced form) posts "document"; the editor posts its rows.
+    if request.method == "POST" and "document" not in request.POST:
+        return _templates_editor_post(request, pk)
     return _document_view(
         request,
         pk,
         part="templates",
         section="procedure_templates",
         template="templates.html",
-        label=_("Modèles de notification (JSON)"),
-        help_text=_(
-            'Un objet : code du modèle → {"subject": "…", "body": "…"}. Le code sert dans '
-            "les actions « notify » du circuit."
-        ),
+        label=TEMPLATES_LABEL,
+        help_text=TEMPLATES_HELP,
         update=actions.update_procedure_templates,
         expected=dict,
+    )
+
+
+TEMPLATES_LABEL = gettext_lazy("Modèles de notification (JSON)")
+TEMPLATES_HELP = gettext_lazy(
+    'Un objet : code du modèle → {"subject": "…", "body": "…"}. Le code sert dans '
+    "les actions « notify » du circuit."
+)
+
+
+def _templates_editor_post(request, pk):
+    """Saves the templates as edited row by row, or ("Prévisualiser") shows them rendered
+    on a sample case without saving; what was typed is kept on an error."""
+    procedure = get_procedure_for_admin(request, pk)
+    rows = notification_editor.rows_from_post(request.POST)
+    templates, errors = notification_editor.document_from_rows(rows)
+    if not errors:
+        errors = notification_template_errors(templates)
+    preview = request.POST.get("do") == "preview"
+    if not errors and not preview:
+        try:
+            actions.update_procedure_templates(
+                procedure=procedure, templates=templates, actor=request.user
+            )
+        except ValidationError as error:
+            errors = error.messages
+        else:
+            messages.success(request, _("Les modèles de notification sont enregistrés."))
+            return _see_other("procedure_templates", procedure.pk)
+    json_form = JsonDocumentForm(
+        expected=dict, label=TEMPLATES_LABEL, help_text=TEMPLATES_HELP, value=procedure.templates
+    )
+    context = {
+        "form": json_form,
+        "variables": notification_editor.VARIABLES,
+        "rows": [row for row in rows if not row.get("delete")] or rows[-1:],
+        "editor_errors": errors,
+        "previews": notification_editor.previews(procedure, templates) if preview else [],
+    }
+    if context["rows"][-1].get("new") is not True:
+        context["rows"].append({**notification_editor.EMPTY_ROW, "new": True})
+    status = 400 if errors else 200
+    return _render(
+        request, "templates.html", procedure, "procedure_templates", context, status=status
     )
 
 
@@ -733,12 +765,17 @@ def procedure_retention(request, pk):
                     procedure=procedure,
                     months=form.cleaned_data["retention_months"],
                     action=form.cleaned_data["retention_action"],
+                    purpose=form.cleaned_data["purpose"],
+                    legal_basis=form.cleaned_data["legal_basis"] or None,
+                    legal_basis_detail=form.cleaned_data["legal_basis_detail"],
                     actor=request.user,
                 )
             except ValidationError as error:
                 add_errors(form, error)
             else:
-                messages.success(request, _("La durée de conservation est enregistrée."))
+                messages.success(
+                    request, _("La conservation et les mentions RGPD sont enregistrées.")
+                )
                 return _see_other("procedure_retention", procedure.pk)
         status = 400
     else:
@@ -746,6 +783,9 @@ def procedure_retention(request, pk):
             initial={
                 "retention_months": procedure.retention_months,
                 "retention_action": procedure.retention_action,
+                "purpose": procedure.purpose,
+                "legal_basis": procedure.legal_basis,
+                "legal_basis_detail": procedure.legal_basis_detail,
             }
         )
     return _render(
@@ -828,3 +868,36 @@ def procedure_export(request, pk):
         as_attachment=True, filename=f"{procedure.slug}.json"
     )
     return response
+
+
+@never_cache
+@admin_required(hide_from_outsiders=True)
+@require_safe
+def procedure_quality(request, pk):
+    """The quality check of the draft: warnings, each with a link to where to fix it."""
+    procedure = get_procedure_for_admin(request, pk)
+    labels = {
+        item.get("id"): item.get("label") or item.get("id")
+        for item in procedure.fields or []
+        if isinstance(item, dict)
+    }
+    warnings = []
+    for warning in quality_report(procedure):
+        if warning.field_id:
+            link = reverse("backoffice:procedure_field", args=[procedure.pk, warning.field_id])
+            place = _("Champ « %(label)s »") % {"label": labels.get(warning.field_id, "")}
+        else:
+            link = reverse(f"backoffice:{warning.section}", args=[procedure.pk])
+            place = dict(SECTIONS).get(warning.section, "")
+        warnings.append({"warning": warning, "link": link, "place": place})
+    return _render(request, "quality.html", procedure, "procedure_quality", {"warnings": warnings})
+
+
+def _meeting_types(procedure) -> list[tuple[int, str]]:
+    """The organization's meeting types, for a "choose a slot" item."""
+    return [
+        (meeting_type.pk, f"{meeting_type.agenda.name} – {meeting_type.name}")
+        for meeting_type in MeetingType.objects.filter(agenda__organization=procedure.organization)
+        .select_related("agenda")
+        .order_by("agenda__name", "name")
+    ]

@@ -16,13 +16,11 @@ import re
 from django import forms
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.template.defaultfilters import filesizeformat
 from django.utils.text import slugify
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from guichet.catalog.actions import MAX_RETENTION_MONTHS
-from guichet.catalog.conditions import OPERATORS, referenced_fields
 from guichet.catalog.formschema import (
     ALLOWED_UPLOAD_EXTENSIONS,
     FIELD_TYPES,
@@ -30,16 +28,20 @@ from guichet.catalog.formschema import (
     LAYOUT_TYPES,
     TYPE_KEYS,
 )
+from guichet.catalog.formschema.bounds import ALL_DIRECTIONS as BOUND_DIRECTIONS
 from guichet.catalog.formschema.types import MAX_FILES_PER_FIELD, TEXT_LIMIT, TEXTAREA_LIMIT
-from guichet.catalog.models import RetentionAction, Theme
+from guichet.catalog.models import LegalBasis, RetentionAction, Theme
 from guichet.catalog.workflow import Category, Workflow
+from guichet.lib.sizes import human_size
 from guichet.organization.models import Service
+
+from .designer_bounds import BoundsMixin
 
 # The keys of the layout items the editor offers (docs/procedures.md, "Layout items").
 LAYOUT_KEYS = {
-    "page": ("label", "id", "condition"),
-    "section": ("label", "id", "help", "condition"),
-    "info": ("label", "id", "help", "condition"),
+    "page": ("label", "id"),
+    "section": ("label", "id", "help"),
+    "info": ("label", "id", "help"),
 }
 # The order in which the editor shows the keys it knows; a key of TYPE_KEYS it does not know
 # is kept in the item as it is, without an input.
@@ -54,15 +56,18 @@ KEY_ORDER = (
     "integer",
     "min",
     "max",
+    "at_least",
+    "at_most",
+    "after",
+    "before",
     "choices",
     "widget",
     "extensions",
     "max_size",
     "max_count",
+    "meeting_type",
     "required",
-    "condition",
 )
-CONDITION_EXAMPLE = '{"field": "kind", "op": "equals", "value": "Éclairage"}'
 MEGABYTE = 1024 * 1024
 MAX_IMPORT_SIZE = 2 * MEGABYTE
 
@@ -72,7 +77,7 @@ def item_keys(kind: str) -> tuple[str, ...]:
     if kind in LAYOUT_TYPES:
         keys = set(LAYOUT_KEYS.get(kind, ("label", "id", "help")))
     else:
-        keys = {"label", "id", "help", "required", "condition", *TYPE_KEYS.get(kind, ())}
+        keys = {"label", "id", "help", "required", *TYPE_KEYS.get(kind, ())}
     return tuple(key for key in KEY_ORDER if key in keys)
 
 
@@ -114,37 +119,7 @@ def _refuse_constant(name):
     raise ValueError(name)
 
 
-def condition_errors(condition, field_ids) -> list[str]:
-    """The shape of a condition (docs/procedures.md, "Conditions"): what a typing mistake
-    gets wrong. formschema.validate_fields has the last word when the form is saved."""
-    if not isinstance(condition, dict):
-        return [gettext("Une condition est un objet JSON.")]
-    for group in ("all", "any"):
-        if group in condition:
-            items = condition[group]
-            if not isinstance(items, list) or not items:
-                return [
-                    gettext("« %(group)s » doit être une liste de conditions non vide.")
-                    % {"group": group}
-                ]
-            return [error for item in items for error in condition_errors(item, field_ids)]
-    field, op = condition.get("field"), condition.get("op")
-    if not isinstance(field, str) or field not in field_ids:
-        return [
-            gettext("La condition porte sur « %(field)s », qui n'est pas un champ du formulaire.")
-            % {"field": field}
-        ]
-    if op not in OPERATORS:
-        return [
-            gettext("Opérateur inconnu « %(op)s » (attendu : %(ops)s).")
-            % {"op": op, "ops": ", ".join(OPERATORS)}
-        ]
-    if op not in ("empty", "not_empty") and "value" not in condition:
-        return [gettext("La condition sur « %(field)s » n'a pas de « value ».") % {"field": field}]
-    return []
-
-
-class FieldForm(forms.Form):
+class FieldForm(BoundsMixin, forms.Form):
     """One item of the form (a field, a page, a section or a text), for its type's keys.
 
     `field` is the item being edited (None for a new one), `items` the form's items (the
@@ -152,7 +127,10 @@ class FieldForm(forms.Form):
     `placing` offers to place a new item before another.
     """
 
-    def __init__(self, data=None, *, kind, field=None, items=(), locked=False, placing=False):
+    def __init__(
+        self, data=None, *, kind, field=None, items=(), locked=False, placing=False,
+        meeting_types=(),
+    ):  # fmt: skip
         super().__init__(data, auto_id="item_%s")
         self.kind = kind
         self.item = field
@@ -160,13 +138,8 @@ class FieldForm(forms.Form):
         others = [item for item in self.items if item is not field]
         self.others = others
         self.other_ids = {item.get("id") for item in others}
-        # A condition reads answers: the other items that take one (files aside).
-        self.answer_ids = {
-            item.get("id")
-            for item in others
-            if item.get("type", "text") not in (*LAYOUT_TYPES, "file")
-        }
         self.locked = locked
+        self.bounds = {}
         builders = {
             "label": self._label,
             "id": self._id,
@@ -224,7 +197,7 @@ class FieldForm(forms.Form):
             "max_size": lambda: forms.DecimalField(
                 label=_("Taille maximale par fichier (Mo)"),
                 help_text=gettext("Facultatif ; %(size)s au plus.")
-                % {"size": filesizeformat(settings.GUICHET_MAX_UPLOAD_SIZE)},
+                % {"size": human_size(settings.GUICHET_MAX_UPLOAD_SIZE)},
                 min_value=decimal.Decimal("0.01"),
                 max_value=decimal.Decimal(settings.GUICHET_MAX_UPLOAD_SIZE) / MEGABYTE,
                 decimal_places=2,
@@ -237,20 +210,21 @@ class FieldForm(forms.Form):
                 max_value=MAX_FILES_PER_FIELD,
                 required=False,
             ),
-            "condition": lambda: forms.CharField(
-                label=_("Condition d'affichage (JSON)"),
-                help_text=gettext(
-                    "Facultatif : l'élément n'est montré que si la condition est vraie. "
-                    "Par exemple %(example)s. Opérateurs : %(ops)s ; groupes « all » et « any »."
-                )
-                % {"example": CONDITION_EXAMPLE, "ops": ", ".join(OPERATORS)},
-                widget=forms.Textarea(attrs={"rows": 4, "class": "code", "spellcheck": "false"}),
-                max_length=10000,
-                required=False,
+            "meeting_type": lambda: forms.TypedChoiceField(
+                label=_("Type de rendez-vous"),
+                help_text=_("Les créneaux libres de ce type sont proposés."),
+                choices=[("", _("Choisir…")), *meeting_types],
+                coerce=int,
+                error_messages={
+                    "required": _("Choisissez un type de rendez-vous (menu Rendez-vous).")
+                },
             ),
         }
         for key in item_keys(kind):
-            self.fields[key] = builders[key]()
+            if key in BOUND_DIRECTIONS:
+                self._add_bound(key)
+            else:
+                self.fields[key] = builders[key]()
         if placing:
             # A new item goes at the end, or before another: a step (`page`) opens before
             # the items it holds, and a condition reads the answers placed before it.
@@ -334,14 +308,16 @@ class FieldForm(forms.Form):
 
     def _initial(self, field: dict) -> dict:
         initial = {}
+        for direction in BOUND_DIRECTIONS:
+            if f"{direction}_ref" in self.fields:
+                for name, value in self._bound_initial(field.get(direction)).items():
+                    initial[f"{direction}_{name}"] = value
         for key in self.fields:
             value = field.get(key)
             if value is None:
                 continue
             if key == "choices" and isinstance(value, list):
                 value = "\n".join(str(choice) for choice in value)
-            elif key == "condition":
-                value = json.dumps(value, ensure_ascii=False, indent=2)
             elif key == "max_size" and isinstance(value, int):
                 value = (decimal.Decimal(value) / MEGABYTE).quantize(decimal.Decimal("0.01"))
             elif key in ("min", "max") and self.kind == "date" and isinstance(value, str):
@@ -393,18 +369,6 @@ class FieldForm(forms.Form):
                 ) from None
         return pattern
 
-    def clean_condition(self):
-        text = self.cleaned_data["condition"].strip()
-        if not text:
-            return None
-        condition = _parse_json(text)
-        if condition in ({}, None):
-            return None
-        errors = condition_errors(condition, self.answer_ids)
-        if errors:
-            raise ValidationError(errors)
-        return condition
-
     def clean(self):
         cleaned = super().clean()
         low, high = cleaned.get("min"), cleaned.get("max")
@@ -412,13 +376,16 @@ class FieldForm(forms.Form):
             self.add_error("max", _("La valeur maximale doit être supérieure à la minimale."))
         if "id" in cleaned and not cleaned["id"] and "id" not in self.errors:
             cleaned["id"] = suggest_field_id(cleaned.get("label", ""), self.other_ids, self.kind)
-        if cleaned.get("condition"):
-            self._check_condition_order(cleaned)
+        # Kept apart from cleaned_data: "before" there is where a new item goes.
+        self.bounds = {
+            direction: self._clean_bound(direction, cleaned)
+            for direction in BOUND_DIRECTIONS
+            if f"{direction}_ref" in self.fields
+        }
         return cleaned
 
-    def _check_condition_order(self, cleaned) -> None:
-        """A condition reads the answers given before its item, never after (formschema
-        refuses it too; said here, the message stands next to the condition)."""
+    def _earlier_ids(self, cleaned) -> set:
+        """The ids of the items placed before this one (where a new one is to go)."""
         if "before" in self.fields:
             before = cleaned.get("before")
             ids = [item.get("id") for item in self.others]
@@ -426,19 +393,11 @@ class FieldForm(forms.Form):
         else:
             position = next(i for i, item in enumerate(self.items) if item is self.item)
             earlier = self.items[:position]
-        earlier_ids = {item.get("id") for item in earlier}
-        later = sorted(referenced_fields(cleaned["condition"]) - earlier_ids)
-        if later:
-            self.add_error(
-                "condition",
-                _(
-                    "La condition lit « %(field)s », placé après cet élément : une condition ne "
-                    "lit que les réponses données avant."
-                )
-                % {"field": later[0]},
-            )
+        return {item.get("id") for item in earlier}
 
     def _json_value(self, key):
+        if key in BOUND_DIRECTIONS and f"{key}_ref" in self.fields:
+            return self.bounds.get(key)
         value = self.cleaned_data.get(key)
         if isinstance(value, str):
             value = value.strip()
@@ -524,11 +483,40 @@ class ProcedureDescriptionForm(forms.Form):
         ),
     )
 
+    # Open311 GeoReport v2 (api/open311.py): citizen apps and tools that speak it list the
+    # procedure as a service, under its group and keywords.
+    open311 = forms.BooleanField(
+        label=_("Publier sur Open311"),
+        required=False,
+        help_text=_(
+            "Les applications et outils qui parlent Open311 GeoReport v2 (/open311/v2/) "
+            "pourront déposer des demandes de cette démarche, une fois celle-ci publiée."
+        ),
+    )
+    open311_group = forms.CharField(
+        label=_("Groupe Open311"),
+        max_length=100,
+        required=False,
+        help_text=_("Facultatif. Par défaut, le nom du service destinataire."),
+    )
+    open311_keywords = forms.CharField(
+        label=_("Mots-clés Open311"),
+        max_length=300,
+        required=False,
+        help_text=_("Facultatif. Séparés par des virgules, par exemple : voirie, trottoir, trou."),
+    )
+
+    OPEN311_FIELDS = ("open311", "open311_group", "open311_keywords")
+
     def __init__(self, *args, organization, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["service"].queryset = Service.objects.filter(
             organization=organization
         ).order_by("name")
+
+    def description_data(self) -> dict:
+        """The cleaned data for catalog.actions.update_procedure (without Open311's)."""
+        return {k: v for k, v in self.cleaned_data.items() if k not in self.OPEN311_FIELDS}
 
     def checkbox_fields(self):
         return [self[name] for name in self.fields if name == "asks_location"]
@@ -553,8 +541,9 @@ class ProcedureCreateForm(ProcedureDescriptionForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        # The announced delay is set afterwards, with the rest of the procedure.
-        del self.fields["processing_days"]
+        # The announced delay and Open311 are set afterwards, with the rest of the procedure.
+        for name in ("processing_days", *self.OPEN311_FIELDS):
+            del self.fields[name]
 
 
 class JsonDocumentForm(forms.Form):
@@ -604,6 +593,35 @@ class RetentionForm(forms.Form):
             "Anonymiser efface l'identité et les coordonnées du demandeur, ses réponses, "
             "messages, pièces jointes et commentaires, et garde la démarche, les dates et les "
             "états pour les statistiques. Supprimer efface la demande et tout son historique."
+        ),
+    )
+
+    purpose = forms.CharField(
+        label=_("Finalité du traitement"),
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_(
+            "Pourquoi les données des demandeurs sont traitées, pour le registre des "
+            "traitements (RGPD, article 30). Laissez vide pour « Instruction des demandes "
+            "… et réponse aux demandeurs »."
+        ),
+    )
+    legal_basis = forms.ChoiceField(
+        label=_("Base légale"),
+        choices=LegalBasis.choices,
+        required=False,
+        help_text=_(
+            "Pour une collectivité, le plus souvent une mission d'intérêt public ou une "
+            "obligation légale."
+        ),
+    )
+    legal_basis_detail = forms.CharField(
+        label=_("Texte de référence"),
+        required=False,
+        max_length=500,
+        help_text=_(
+            "Facultatif. Par exemple : Code général des collectivités territoriales, art. L2212-2."
         ),
     )
 
@@ -729,7 +747,7 @@ class ImportForm(forms.Form):
         upload = self.cleaned_data["file"]
         if upload.size > MAX_IMPORT_SIZE:
             raise ValidationError(
-                _("Le fichier dépasse %(size)s.") % {"size": filesizeformat(MAX_IMPORT_SIZE)}
+                _("Le fichier dépasse %(size)s.") % {"size": human_size(MAX_IMPORT_SIZE)}
             )
         return upload.read()
 

@@ -22,12 +22,15 @@ from django.views.decorators.http import require_safe
 from guichet.cases.audit import log_access
 from guichet.cases.models import Case
 from guichet.catalog.models import ProcedureVersion
+from guichet.core.replica import read_from_replica, use_replica
 from guichet.lib.phone import format_phone
 
 from .decorators import agent_required
 from .forms import InboxFilterForm
 
 CHUNK = 2000
+XLSX_DATETIME = "dd/mm/yyyy hh:mm"
+XLSX_DATE = "dd/mm/yyyy"
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 COLUMNS = (
     "reference",
@@ -73,7 +76,12 @@ def _safe(value):
 
 
 def _local(moment):
-    return timezone.localtime(moment).replace(tzinfo=None) if moment else None
+    """`moment` as the organization's clock reads it, naive (spreadsheets know no time zone)
+    and to the second: a deadline at 23:59:59.999999 would otherwise round to the next day
+    in Excel."""
+    if not moment:
+        return None
+    return timezone.localtime(moment).replace(tzinfo=None, microsecond=0)
 
 
 def export_rows(cases):
@@ -85,7 +93,7 @@ def export_rows(cases):
         first, last, channel, created, due, closed, address = row[8:]
         key = (version_id, state)
         if key not in labels:
-            version = ProcedureVersion.objects.only("workflow").get(pk=version_id)
+            version = ProcedureVersion.objects.only("workflow", "translations").get(pk=version_id)
             labels[key] = str(version.get_workflow().state(state).agent_label)
         yield [
             _safe(value)
@@ -97,7 +105,7 @@ def export_rows(cases):
                 format_phone(phone) if phone else "",
                 labels[key],
                 service,
-                f"{first} {last}".strip(),
+                " ".join(part for part in (first, last) if part),  # unassigned: empty
                 str(channels.get(channel, channel)),
                 _local(created),
                 _local(due),
@@ -154,19 +162,32 @@ def csv_lines(rows):
 def write_xlsx(rows, output) -> None:
     """Writes the workbook of `rows` (export_rows) into the binary file `output`."""
     from openpyxl import Workbook
+    from openpyxl.cell import WriteOnlyCell
 
     workbook = Workbook(write_only=True)
     sheet = workbook.create_sheet(_("Demandes"))
     sheet.append(headers())
+
+    def cell(value):
+        if isinstance(value, datetime.date):
+            # Shown as French users read dates, whatever the spreadsheet's own locale.
+            written = WriteOnlyCell(sheet, value=value)
+            written.number_format = (
+                XLSX_DATETIME if isinstance(value, datetime.datetime) else XLSX_DATE
+            )
+            return written
+        return value
+
     for row in rows:
-        sheet.append(row)
+        sheet.append([cell(value) for value in row])
     workbook.save(output)
 
 
 def csv_response(cases):
     """The CSV file of `cases`, streamed as it is written."""
+    # Streamed after the view returns: each row is read from the replica when there is one.
     response = StreamingHttpResponse(
-        csv_lines(export_rows(cases)), content_type=CONTENT_TYPES["csv"]
+        read_from_replica(csv_lines(export_rows(cases))), content_type=CONTENT_TYPES["csv"]
     )
     response["Content-Disposition"] = f'attachment; filename="{export_filename("csv")}"'
     return response
@@ -175,7 +196,8 @@ def csv_response(cases):
 def xlsx_response(cases):
     """The Excel file of `cases`, written row by row to a temporary file, then sent."""
     output = tempfile.TemporaryFile()  # noqa: SIM115 (FileResponse closes it once sent)
-    write_xlsx(export_rows(cases), output)
+    with use_replica():
+        write_xlsx(export_rows(cases), output)
     output.seek(0)
     return FileResponse(
         output,

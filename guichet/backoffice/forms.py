@@ -2,6 +2,7 @@
 
 import datetime
 import math
+import re
 from typing import NamedTuple
 
 from django import forms
@@ -10,7 +11,6 @@ from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.db.models import F, Q
 from django.http import QueryDict
-from django.template.defaultfilters import filesizeformat
 from django.utils import timezone
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
@@ -27,6 +27,7 @@ from guichet.catalog.formschema import (
 )
 from guichet.catalog.models import Procedure, ProcedureVersion
 from guichet.catalog.workflow import MERGED_STATE, Category, merged_state
+from guichet.lib.sizes import human_size
 from guichet.organization.access import visible_services
 from guichet.organization.models import Membership, Role, Service
 
@@ -35,18 +36,18 @@ User = get_user_model()
 
 def agents_of(membership):
     """The members of the organization who work on what `membership` sees."""
-    members = Membership.objects.filter(organization_id=membership.organization_id).filter(
-        Q(role=Role.ADMINISTRATOR) | Q(services__in=visible_services(membership))
-    )
+    members = Membership.objects.filter(
+        organization_id=membership.organization_id, is_active=True
+    ).filter(Q(role=Role.ADMINISTRATOR) | Q(services__in=visible_services(membership)))
     return User.objects.filter(memberships__in=members).order_by("first_name", "last_name", "email")
 
 
 def assignable_agents(case):
     """Who may take `case`: the members of its service, and the organization's administrators
     (the same rule as guichet.cases.access.can_handle)."""
-    members = Membership.objects.filter(organization_id=case.organization_id).filter(
-        Q(role=Role.ADMINISTRATOR) | Q(services=case.service_id)
-    )
+    members = Membership.objects.filter(
+        organization_id=case.organization_id, is_active=True
+    ).filter(Q(role=Role.ADMINISTRATOR) | Q(services=case.service_id))
     return User.objects.filter(memberships__in=members, is_active=True).order_by(
         "first_name", "last_name", "email"
     )
@@ -95,7 +96,7 @@ def state_choices(organization_id) -> list[tuple[str, str]]:
     that several workflows name differently shows every name."""
     versions = ProcedureVersion.objects.filter(
         pk__in=Procedure.objects.filter(organization_id=organization_id).values("current_version")
-    ).only("workflow")
+    ).only("workflow", "translations")
     names = {}
     for version in versions:
         for state in version.get_workflow().states.values():
@@ -302,11 +303,22 @@ class InboxFilterForm(forms.Form):
     def is_filtered(self) -> bool:
         return any(self.cleaned_data.get(name) for name in self.fields if name != "tab")
 
+    # Folded under "Plus de filtres" on the inbox (the search stays in sight).
+    FOLDED = ("procedure", "service", "state", "assignee", "channel", "since", "until", "label")
+
+    @property
+    def folded_filters_in_use(self) -> int:
+        """How many of the folded filters are in use: the disclosure opens when there is one."""
+        data = getattr(self, "cleaned_data", {})
+        return sum(1 for name in self.FOLDED if data.get(name))
+
 
 class TransitionForm(forms.Form):
     """One form for every allowed transition: each is a submit button named `transition`."""
 
     transition = forms.CharField(max_length=64)
+    # The state the page showed: the move is refused if the case has changed since.
+    state = forms.CharField(max_length=64, required=False)
     comment = forms.CharField(
         label=_("Commentaire"),
         required=False,
@@ -346,6 +358,9 @@ class AssignForm(forms.Form):
         self.fields["assignee"].queryset = assignable_agents(case)
 
 
+TEMPLATE_VARIABLE = re.compile(r"\{\{[^{}]*\}\}")
+
+
 class MessageForm(forms.Form):
     body = forms.CharField(
         label=_("Message au demandeur"),
@@ -360,8 +375,21 @@ class MessageForm(forms.Form):
             "Formats acceptés : %(formats)s ; %(size)s au plus."
         ) % {
             "formats": ", ".join(ALLOWED_UPLOAD_EXTENSIONS),
-            "size": filesizeformat(settings.GUICHET_MAX_UPLOAD_SIZE),
+            "size": human_size(settings.GUICHET_MAX_UPLOAD_SIZE),
         }
+
+    def clean_body(self):
+        body = self.cleaned_data["body"]
+        # What a reply template could not fill (cases.templating.render_reply_template).
+        if found := TEMPLATE_VARIABLE.search(body):
+            raise ValidationError(
+                gettext(
+                    "Le message contient une variable inconnue : %(variable)s. Remplacez-la "
+                    "par le texte voulu avant d'envoyer."
+                )
+                % {"variable": found.group(0)}
+            )
+        return body
 
 
 class NoteForm(forms.Form):

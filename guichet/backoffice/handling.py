@@ -12,6 +12,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from guichet.cases import actions
 from guichet.cases.access import get_case_for_agent
 from guichet.cases.audit import log_access
+from guichet.lib.text import parse_id
 
 from .decorators import agent_required
 from .forms import AnswersEditForm, LabelForm, LinkForm
@@ -25,7 +26,7 @@ def case_labels(request, reference):
     case = get_case_for_agent(request.user, request.organization, reference)
     remove = request.POST.get("remove", "")
     if remove:
-        label = case.labels.filter(pk=int(remove) if remove.isdigit() else 0).first()
+        label = case.labels.filter(pk=parse_id(remove) or 0).first()
         if label is None:
             raise Http404
         actions.label_case(case=case, actor=request.user, remove=[label])

@@ -17,6 +17,7 @@ from guichet.cases.models import Case, Message
 from guichet.catalog.actions import save_info_page
 from guichet.catalog.models import InfoPage, Procedure, SearchMiss, Theme
 from guichet.core.http import see_other
+from guichet.lib.text import parse_id
 
 from .decorators import info_editor_required
 from .designer_forms import add_errors
@@ -133,10 +134,11 @@ def _reply_to_reuse(request) -> Message | None:
     raw = request.GET.get("depuis-message", "")
     if not raw:
         return None
-    if not raw.isdigit():
+    pk = parse_id(raw)
+    if pk is None:
         raise Http404
     message = (
-        Message.objects.filter(pk=int(raw), from_citizen=False)
+        Message.objects.filter(pk=pk, from_citizen=False)
         .select_related("case", "case__procedure")
         .first()
     )

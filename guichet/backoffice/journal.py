@@ -6,7 +6,7 @@ from django.contrib.auth import get_user_model
 from django.utils.translation import gettext as _
 
 from guichet.cases.models import Case, CaseEvent, Channel, EventKind, Message
-from guichet.organization.models import Service
+from guichet.organization.models import ApiClient, Service
 
 
 @dataclass(frozen=True)
@@ -44,6 +44,13 @@ def journal(case: Case, events: list[CaseEvent], messages: list[Message]) -> lis
         else {}
     )
 
+    client_ids = {event.api_client_id for event in events if event.api_client_id}
+    clients = (
+        dict(ApiClient.objects.filter(pk__in=client_ids).values_list("pk", "name"))
+        if client_ids
+        else {}
+    )
+
     def person(pk):
         user = users.get(pk)
         return str(user) if user is not None else _("un ancien agent")
@@ -54,7 +61,12 @@ def journal(case: Case, events: list[CaseEvent], messages: list[Message]) -> lis
     entries = []
     for event in events:
         payload = event.payload or {}
-        actor = str(event.actor) if event.actor is not None else None
+        if event.actor is not None:
+            actor = str(event.actor)
+        elif event.api_client_id is not None:
+            actor = _("%(name)s (API)") % {"name": clients.get(event.api_client_id, "?")}
+        else:
+            actor = None
         body = ""
         if event.kind == EventKind.SUBMITTED:
             channel = (
@@ -62,7 +74,19 @@ def journal(case: Case, events: list[CaseEvent], messages: list[Message]) -> lis
                 if payload.get("channel") in Channel.values
                 else "?"
             )
-            if actor is None or event.actor_id == case.citizen_id:
+            behalf = payload.get("on_behalf_of") or {}
+            if actor is not None and behalf.get("as") == "helper":
+                text = _(
+                    "Demande déposée par %(actor)s pour %(name)s, avec son mandat "
+                    "(canal : %(channel)s)."
+                ) % {
+                    "actor": actor,
+                    "name": behalf.get("name") or case.contact_name,
+                    "channel": channel,
+                }
+            elif actor is None or (
+                event.actor_id is not None and event.actor_id == case.citizen_id
+            ):
                 text = _("%(name)s a déposé la demande (canal : %(channel)s).") % {
                     "name": actor or case.contact_name,
                     "channel": channel,
@@ -75,7 +99,9 @@ def journal(case: Case, events: list[CaseEvent], messages: list[Message]) -> lis
                 }
         elif event.kind == EventKind.TRANSITIONED:
             states = {"from": state(payload.get("from")), "to": state(payload.get("to"))}
-            if actor is None:
+            if (payload.get("trigger") or {}).get("type") == "citizen_reply":
+                text = _("Le demandeur a répondu, la demande reprend : %(from)s → %(to)s.") % states
+            elif actor is None:
                 text = _("L'état a changé : %(from)s → %(to)s.") % states
             else:
                 text = _("%(actor)s a changé l'état : %(from)s → %(to)s.") % {
@@ -95,7 +121,13 @@ def journal(case: Case, events: list[CaseEvent], messages: list[Message]) -> lis
                     "assignee": person(assignee),
                 }
         elif event.kind == EventKind.MESSAGE:
-            if payload.get("from_citizen"):
+            behalf = payload.get("on_behalf_of") or {}
+            if payload.get("from_citizen") and actor is not None and behalf:
+                text = _("%(actor)s a écrit un message pour %(name)s, avec son mandat.") % {
+                    "actor": actor,
+                    "name": behalf.get("name") or case.contact_name,
+                }
+            elif payload.get("from_citizen"):
                 text = _("%(name)s a écrit un message.") % {"name": actor or case.contact_name}
             else:
                 text = _("%(actor)s a écrit au demandeur.") % {"actor": actor or _("Un agent")}
@@ -110,6 +142,8 @@ def journal(case: Case, events: list[CaseEvent], messages: list[Message]) -> lis
             else:
                 text = _("Sans réponse à l'échéance, le silence vaut rejet : %(from)s → %(to)s.")
             text = text % states
+        elif event.kind == EventKind.CERTIFICATE:
+            text = _("Le demandeur a obtenu l'attestation d'acceptation tacite.")
         elif event.kind == EventKind.ROUTED and payload.get("transfer"):
             text = _("%(actor)s a transféré la demande au service %(service)s.") % {
                 "actor": actor or _("Un agent"),
@@ -175,6 +209,11 @@ def journal(case: Case, events: list[CaseEvent], messages: list[Message]) -> lis
                 "actor": actor or _("Un agent"),
                 "reference": payload.get("reference", "?"),
             }
+            body = payload.get("reason", "")
+        elif event.kind == EventKind.CONTACT_BOUNCED:
+            text = _(
+                "Un e-mail à %(email)s n'a pas été remis : joignez le demandeur autrement."
+            ) % {"email": payload.get("email", "?")}
             body = payload.get("reason", "")
         else:
             text = event.get_kind_display()

@@ -78,7 +78,9 @@ def map_points(request):
     truncated = len(rows) > limit
     rows = rows[:limit]
     # Each version's workflow read once, whatever the number of cases.
-    versions = ProcedureVersion.objects.filter(pk__in={row[4] for row in rows}).only("workflow")
+    versions = ProcedureVersion.objects.filter(pk__in={row[4] for row in rows}).only(
+        "workflow", "translations"
+    )
     workflows = {version.pk: version.get_workflow() for version in versions}
     # One reverse() for all the links (references are letters, digits and dashes).
     case_url = reverse("backoffice:case", args=["REFERENCE"])

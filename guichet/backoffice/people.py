@@ -17,7 +17,9 @@ from django.views.decorators.http import require_POST, require_safe
 
 from guichet.cases.actions import merge_citizen_records
 from guichet.cases.audit import log_access
+from guichet.cases.external import demands_for_record, people_with_demands
 from guichet.cases.models import Case
+from guichet.cases.search import name_matching
 from guichet.catalog.models import ProcedureVersion
 from guichet.lib.phone import normalize_phone
 from guichet.organization.models import Role
@@ -46,8 +48,9 @@ def _digits(text: str) -> str:
 
 
 def _matching(cases, query: str):
-    condition = Q(contact_name__icontains=query) | Q(contact_email__iexact=query)
-    condition |= Q(citizen__email__iexact=query)
+    condition = Q(contact_email__iexact=query) | Q(citizen__email__iexact=query)
+    if (by_name := name_matching(query)) is not None:
+        condition |= by_name
     digits = _digits(query)
     if len(digits) >= 6:
         # Phones are stored as typed: the digits in order, whatever separates them.
@@ -84,6 +87,11 @@ def people(request):
             person = people_by_key.setdefault(
                 key, {"kind": key[0], "value": key[1], "name": row["name"], "count": 0}
             )
+            person["count"] += row["count"]
+        # People whose only requests here are handled by other systems (cases/external.py).
+        for row in people_with_demands(request.membership, form.cleaned_data["q"]):
+            person = people_by_key.setdefault(("email", row["value"]), {**row, "count": 0})
+            person["name"] = person["name"] or row["name"]
             person["count"] += row["count"]
         rows = list(people_by_key.values())[:PEOPLE_LIMIT]
     status = 400 if form.is_bound and not form.is_valid() else 200
@@ -145,12 +153,19 @@ def _render_person(request, key, *, merge_form=None, status=None):
         .order_by("-created_at")[:CASES_LIMIT]
     )
     versions = ProcedureVersion.objects.filter(pk__in={case.version_id for case in cases})
-    workflows = {version.pk: version.get_workflow() for version in versions.only("workflow")}
+    workflows = {
+        version.pk: version.get_workflow() for version in versions.only("workflow", "translations")
+    }
     for case in cases:
         case.state_label = workflows[case.version_id].state(case.state).agent_label
-    names = sorted({case.contact_name for case in cases if case.contact_name})
+    # What other systems handle for the account with this address (cases/external.py).
+    demands = demands_for_record(request.membership, key[1]) if key and key[0] == "email" else []
+    names = {case.contact_name for case in cases if case.contact_name}
+    names |= {d.citizen.get_full_name() for d in demands[:1] if d.citizen.get_full_name()}
+    names = sorted(names)
     phones = sorted({case.contact_phone for case in cases if case.contact_phone})
-    emails = sorted({case.contact_email.lower() for case in cases if case.contact_email})
+    emails = {case.contact_email.lower() for case in cases if case.contact_email}
+    emails = sorted(emails | {d.citizen.email.lower() for d in demands[:1]})
     channels = sorted({case.get_channel_display() for case in cases})
     is_admin = request.membership.role == Role.ADMINISTRATOR
     return render(
@@ -164,12 +179,13 @@ def _render_person(request, key, *, merge_form=None, status=None):
             "phones": phones,
             "emails": emails,
             "channels": channels,
-            "has_account": any(case.citizen_id for case in cases),
+            "has_account": bool(demands) or any(case.citizen_id for case in cases),
+            "external_demands": demands,
             "limit": CASES_LIMIT,
             "nav": "people",
             "merge_form": (merge_form or MergeForm()) if is_admin and cases else None,
         },
-        status=status or (200 if cases else 404),
+        status=status or (200 if cases or demands else 404),
     )
 
 

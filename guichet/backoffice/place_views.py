@@ -18,6 +18,7 @@ from guichet.organization.places import add_closure, place_cards, save_place
 
 from .decorators import admin_required
 from .designer_forms import add_errors
+from .translation_fields import add_english_fields, english_initial, english_values, side_by_side
 
 DAYS = [
     gettext_lazy("Lundi"),
@@ -28,6 +29,10 @@ DAYS = [
     gettext_lazy("Samedi"),
     gettext_lazy("Dimanche"),
 ]
+
+
+# The place's texts that citizens read, with an English beside the French.
+PLACE_TRANSLATED = ("name", "address", "hours_note")
 
 
 class PlaceForm(forms.Form):
@@ -63,6 +68,7 @@ class PlaceForm(forms.Form):
     def __init__(self, *args, organization, **kwargs):
         super().__init__(*args, auto_id="place_%s", **kwargs)
         self.fields["services"].queryset = Service.objects.filter(organization=organization)
+        add_english_fields(self, PLACE_TRANSLATED)
         for day, label in enumerate(DAYS):
             self.fields[f"hours_{day}"] = forms.CharField(
                 label=label,
@@ -86,6 +92,9 @@ class PlaceForm(forms.Form):
         cleaned["hours"] = week
         return cleaned
 
+    def translated_pairs(self):
+        return side_by_side(self, PLACE_TRANSLATED)
+
     def day_fields(self):
         return [self[f"hours_{day}"] for day in range(7)]
 
@@ -100,6 +109,7 @@ class PlaceForm(forms.Form):
             "longitude": data["longitude"],
             "hours": data["hours"],
             "hours_note": data["hours_note"],
+            "translations": english_values(data, PLACE_TRANSLATED),
         }
 
 
@@ -143,6 +153,7 @@ def _initial(place: Place) -> dict:
     for day, ranges in enumerate(place.week()):
         initial[f"hours_{day}"] = format_day(ranges[1]).replace("–", "-")
     initial["services"] = [service.pk for service in place.services.all()]
+    initial.update(english_initial(place, PLACE_TRANSLATED))
     return initial
 
 

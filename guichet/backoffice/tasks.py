@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 from django_tasks import task
 
+from guichet.core.replica import read_from_replica, use_replica
 from guichet.organization.models import Membership
 
 from .exports import CHUNK, csv_lines, export_filename, export_rows, exported_cases, write_xlsx
@@ -55,10 +56,12 @@ def _write(export: Export) -> None:
             _("Vous n'êtes plus membre de cette organisation : l'export n'a pas été fait.")
         )
     cases, _form = exported_cases(QueryDict(export.query), membership=membership, user=export.user)
-    total = cases.count()
+    # The cases are read from the read replica when there is one (guichet/core/replica.py).
+    with use_replica():
+        total = cases.count()
     Export.objects.filter(pk=export.pk).update(total=total)
     progress = _Progress(export.pk)
-    rows = progress.count(export_rows(cases))
+    rows = progress.count(read_from_replica(export_rows(cases)))
     with tempfile.TemporaryFile() as output:
         if export.format == Export.Format.XLSX:
             write_xlsx(rows, output)

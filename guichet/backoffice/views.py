@@ -10,7 +10,7 @@ from allauth.account import views as allauth_views
 from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import FileResponse, Http404, QueryDict
+from django.http import Http404, QueryDict
 from django.shortcuts import render
 from django.template import TemplateSyntaxError
 from django.urls import reverse
@@ -22,13 +22,17 @@ from django.views.decorators.http import require_POST, require_safe
 from guichet.accounts.models import User
 from guichet.cases import actions
 from guichet.cases.access import get_case_for_agent
+from guichet.cases.actions import MAX_MESSAGE_LENGTH
 from guichet.cases.audit import log_access
+from guichet.cases.downloads import attachment_response
 from guichet.cases.duplicates import likely_duplicates
 from guichet.cases.models import Case, Label
-from guichet.cases.templating import render_admin_template, template_variables
+from guichet.cases.read_receipts import service_read_case
+from guichet.cases.templating import render_reply_template
 from guichet.catalog.formschema import display_answers
 from guichet.catalog.models import ProcedureVersion, ReplyTemplate
 from guichet.core.http import see_other
+from guichet.notify.outbox import notifications_by_event
 
 from .decorators import agent_required
 from .exports import csv_response, xlsx_response
@@ -100,7 +104,9 @@ def inbox(request):
     # Each case shows with its version's workflow: fetched once per version on the page.
     rows = list(page)
     versions = ProcedureVersion.objects.filter(pk__in={case.version_id for case in rows})
-    workflows = {version.pk: version.get_workflow() for version in versions.only("workflow")}
+    workflows = {
+        version.pk: version.get_workflow() for version in versions.only("workflow", "translations")
+    }
     for case in rows:
         case.state_label = workflows[case.version_id].state(case.state).agent_label
     # The transitions the ticked cases may take, by code (each case is checked on its own).
@@ -131,7 +137,7 @@ def inbox(request):
     )
 
 
-def _case_page(request, case, *, status=200, **forms):
+def _case_page(request, case, *, status=200, template_used=None, **forms):
     """The page of one case; `forms` are bound forms to show again with their errors."""
     workflow = case.get_workflow()
     membership = request.membership
@@ -144,6 +150,13 @@ def _case_page(request, case, *, status=200, **forms):
             by_message[attachment.message_id].append(attachment)
     for message in case_messages:
         message.attachment_list = by_message[message.pk]
+    if request.method == "GET":
+        # An agent of the case's service opening it reads the citizen's messages.
+        service_read_case(case=case, messages=case_messages, user=request.user)
+    # Each notification written from an event, with its delivery status, in the history.
+    notifications = notifications_by_event(case)
+    for event in events:
+        event.notifications = notifications.get(event.pk, [])
     labels = {field["id"]: field.get("label", field["id"]) for field in case.version.fields}
     for attachment in attachments:
         attachment.field_label = labels.get(attachment.field_id, attachment.field_id)
@@ -166,6 +179,10 @@ def _case_page(request, case, *, status=200, **forms):
         "following": case.followers.filter(user=request.user).exists(),
         "duplicates": likely_duplicates(case, Case.objects.visible_to(membership)),
         "labels": list(case.labels.all()),
+        # Booked with the filing by a "choose a slot" item of the form.
+        "appointments": list(
+            case.appointments.select_related("meeting_type__agenda__place", "counter")
+        ),
         "label_names": list(
             Label.objects.filter(organization_id=case.organization_id).values_list(
                 "name", flat=True
@@ -181,6 +198,7 @@ def _case_page(request, case, *, status=200, **forms):
         ),
         "merged_cases": list(case.merged_cases.only("reference", "merged_into_id")),
         "has_errors": status >= 400,
+        "template_used": template_used,
     }
     return render(request, "backoffice/case_detail.html", context, status=status)
 
@@ -191,20 +209,7 @@ def _case_page(request, case, *, status=200, **forms):
 def case_detail(request, reference):
     case = get_case_for_agent(request.user, request.organization, reference)
     log_access(user=request.user, organization=request.organization, kind="case", case=case)
-    forms = {}
-    chosen = request.GET.get("modele", "")
-    if chosen.isdigit():
-        # A reply started from a template: its variables filled for this case.
-        template = ReplyTemplate.objects.for_case(case).filter(pk=int(chosen)).first()
-        if template is not None:
-            variables = template_variables(case, case.get_workflow().state(case.state))
-            try:
-                body = render_admin_template(template.body, variables)
-            except TemplateSyntaxError:
-                messages.error(request, _("Ce modèle ne peut pas être utilisé."))
-            else:
-                forms["message_form"] = MessageForm(initial={"body": body.strip()})
-    return _case_page(request, case, **forms)
+    return _case_page(request, case)
 
 
 @never_cache
@@ -222,17 +227,7 @@ def case_attachment(request, reference, pk):
         case=case,
         detail=attachment.original_name,
     )
-    try:
-        handle = attachment.file.open("rb")
-    except FileNotFoundError:
-        raise Http404 from None
-    # Always a download: a file sent by the public is never rendered inside our origin.
-    return FileResponse(
-        handle,
-        as_attachment=True,
-        filename=attachment.original_name,
-        content_type=attachment.content_type or "application/octet-stream",
-    )
+    return attachment_response(attachment)
 
 
 def _back_to_case(case):
@@ -259,7 +254,13 @@ def case_transition(request, reference):
                 transition=form.cleaned_data["transition"],
                 actor=request.user,
                 comment=form.cleaned_data["comment"],
+                expected_state=form.cleaned_data["state"] or None,
             )
+        except actions.CaseChanged as error:
+            # Another agent was quicker: the case as it is now, the comment kept.
+            add_action_error(form, error, "transition")
+            case = get_case_for_agent(request.user, request.organization, reference)
+            return _case_page(request, case, status=409, transition_form=form)
         except ValidationError as error:
             add_action_error(form, error, "transition")
         except PermissionDenied as error:
@@ -302,6 +303,8 @@ def case_assign(request, reference):
 @require_POST
 def case_message(request, reference):
     case = get_case_for_agent(request.user, request.organization, reference)
+    if "use_template" in request.POST:
+        return _use_reply_template(request, case)
     form = MessageForm(request.POST, request.FILES)
     if form.is_valid():
         attachment = form.cleaned_data["attachment"]
@@ -322,6 +325,50 @@ def case_message(request, reference):
             messages.success(request, _("Votre message a été envoyé au demandeur."))
             return _back_to_case(case)
     return _case_page(request, case, status=400, message_form=form)
+
+
+def _use_reply_template(request, case):
+    """ "Utiliser ce modèle": the chosen template's text added below what the agent typed,
+    nothing sent. With htmx only the text area comes back; without, the whole page."""
+    draft = request.POST.get("body", "").replace("\r\n", "\n")[:MAX_MESSAGE_LENGTH]
+    chosen = request.POST.get("modele", "")
+    template = None
+    if chosen.isdigit():
+        template = ReplyTemplate.objects.for_case(case).filter(pk=int(chosen)).first()
+    status, error = 400, None
+    if template is None:
+        error = _("Choisissez un modèle de réponse.")
+    else:
+        try:
+            text = render_reply_template(template.body, case)
+        except TemplateSyntaxError:
+            error = _("Ce modèle ne peut pas être utilisé.")
+        else:
+            draft, status = f"{draft.rstrip()}\n\n{text}" if draft.strip() else text, 200
+    form = MessageForm({"body": draft})
+    form.is_valid()  # shows at once a variable that the template could not fill
+    if error:
+        # In place of "required" for an empty draft: the error is the template's.
+        form.errors["body"] = form.error_class([error])
+    used = template if status == 200 else None
+    if request.headers.get("HX-Request"):
+        return render(
+            request,
+            "backoffice/includes/reply_body.html",
+            {
+                "message_form": form,
+                "template_used": template if status == 200 else None,
+                "oob": True,
+            },
+            status=status,
+        )
+    return _case_page(
+        request,
+        case,
+        status=status,
+        message_form=form,
+        template_used=used,
+    )
 
 
 @agent_required(hide_from_outsiders=True)

@@ -1,43 +1,202 @@
-"""Throw-away cases for `guichet bench` (backoffice/management/commands/bench.py): rows
-written in bulk, without journal, notifications or search entries, inside the benchmark's
-transaction that is rolled back. Never for real data: real cases are filed by the actions."""
+"""Throw-away cases for `guichet bench` (backoffice/management/commands/bench.py and
+backoffice/bench_http.py): rows written in bulk, with their journal and some messages, as a
+town hall's would look after a few years. Never for real data: real cases are filed by the
+actions.
 
+The cases spread over `span` (three years by default), newest first: the newest twentieth
+are still new, the next fifth are being handled (received, in progress, or waiting for the
+citizen), the rest are closed (four in five accepted) after 5 to 44 days, so that some miss
+their 30-day deadline. Each case has its journal (filing, then each state it went through,
+already dispatched: no e-mail leaves for them); one in three has a message from the citizen.
+Channels, procedures and citizens' accounts vary with the case's number. Each case is in
+the search index with its message, as the actions would have indexed it.
+
+On PostgreSQL the events' feed positions (cases/migrations/0025_event_feed_commit_order.py)
+are given here, in bulk, from the journal's clock: the deferred trigger that gives them one
+by one at commit updates the clock's single row once per event, which in one transaction
+of millions of events never ends (each update walks the row's earlier versions)."""
+
+import contextlib
 import datetime
 
+from django.db import connection, transaction
 from django.utils import timezone
 
-from .models import Case
+from .models import Case, CaseEvent, CaseSearch, Channel, EventKind, Message
+from .search import case_text
 
-BATCH = 5000
+BATCH = 10000
+FEED_TRIGGER = "cases_caseevent_feed_position"
+SPAN = datetime.timedelta(days=3 * 365)
+DEADLINE = datetime.timedelta(days=30)
+CHANNELS = [Channel.WEB] * 6 + [Channel.EMAIL, Channel.PHONE, Channel.COUNTER, Channel.MAIL]
+WORDS = ["poule", "lampadaire", "trottoir", "dépôt sauvage", "bruit", "arbre", "banc", "tag"]
 
 
-def create_benchmark_cases(*, procedure, count: int) -> None:
+def _path(number: int, fraction: float) -> list[tuple[str, str, int]]:
+    """The states a case went through after filing: (code, category, days after filing)."""
+    if fraction < 0.05:
+        return []
+    if fraction < 0.25:
+        if number % 5 == 0:
+            return [("received", "open", 1), ("waiting", "waiting", 3)]
+        if number % 2:
+            return [("received", "open", 1)]
+        return [("received", "open", 1), ("in_progress", "open", 3)]
+    closed = "rejected" if number % 5 == 0 else "accepted"
+    return [
+        ("received", "open", 1),
+        ("in_progress", "open", 3),
+        (closed, "closed", 5 + number % 40),
+    ]
+
+
+def create_benchmark_cases(
+    *, procedure=None, procedures=None, count: int, citizen=None, citizens=(), span=SPAN
+) -> None:
+    """`count` cases of `procedures` (or of one `procedure`); one in a hundred filed by
+    `citizen`, if given, and one in four by one of `citizens`."""
+    with _feed_clock() as positions:
+        _create(procedures or [procedure], count, citizen, list(citizens), span, positions)
+
+
+@contextlib.contextmanager
+def _feed_clock():
+    """Yields a function that gives events their feed positions (on PostgreSQL; None
+    elsewhere), with the trigger off for the transaction and the clock moved at the end."""
+    if connection.vendor != "postgresql":
+        yield None
+        return
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute(f"ALTER TABLE cases_caseevent DISABLE TRIGGER {FEED_TRIGGER}")
+        cursor.execute("SELECT position FROM cases_journal_clock WHERE id = 1 FOR UPDATE")
+        clock = [cursor.fetchone()[0]]
+
+        def positions(events):
+            for event in events:
+                clock[0] += 1
+                event.feed_position = clock[0]
+
+        yield positions
+        cursor.execute("UPDATE cases_journal_clock SET position = %s WHERE id = 1", clock)
+        # The table cannot change with checks pending: the foreign keys are checked now,
+        # then deferred again to the commit as Django declares them.
+        cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
+        cursor.execute(f"ALTER TABLE cases_caseevent ENABLE TRIGGER {FEED_TRIGGER}")
+        cursor.execute("SET CONSTRAINTS ALL DEFERRED")
+
+
+def _create(procedures, count, citizen, citizens, span, positions) -> None:
+    procedures = list(procedures)
     now = timezone.now()
-    batch = []
-    for number in range(count):
-        batch.append(
-            Case(
-                organization_id=procedure.organization_id,
-                procedure=procedure,
-                version=procedure.current_version,
-                reference=f"BE-{number:08d}",
-                tracking_code=f"BENCH{number:011d}",
-                data={"description": f"Nid-de-poule numéro {number}"},
-                state="new",
-                category="new",
-                service_id=procedure.service_id,
-                contact_name=f"Habitant {number}",
-                contact_email=f"habitant{number}@example.test",
-                contact_phone="+33612345678",
-                channel="web",
-                created_at=now - datetime.timedelta(minutes=number),
-                due_at=now + datetime.timedelta(days=number % 30),
-                # Every other case placed in a town of about 10 by 15 km, for the map.
-                latitude=48.80 + (number % 1000) / 10000 if number % 2 else None,
-                longitude=2.25 + (number // 1000 % 150) / 1000 if number % 2 else None,
+    step = span / max(count, 1)
+    for start in range(0, count, BATCH):
+        cases, paths = [], []
+        for number in range(start, min(count, start + BATCH)):
+            fraction = number / max(count, 1)
+            created = now - step * number - datetime.timedelta(minutes=1)
+            path = _path(number, fraction)
+            state, category, days = path[-1] if path else ("submitted", "new", 0)
+            owner = None
+            if citizen is not None and number % 100 == 0:
+                owner = citizen
+            elif citizens and number % 4 == 0:
+                owner = citizens[number // 4 % len(citizens)]
+            chosen = procedures[number % len(procedures)]
+            word = WORDS[number % len(WORDS)]
+            cases.append(
+                Case(
+                    organization_id=chosen.organization_id,
+                    procedure=chosen,
+                    version=chosen.current_version,
+                    reference=f"BE-{number:08d}",
+                    tracking_code=f"BENCH{number:011d}",
+                    data={"description": f"Signalement {word} numéro {number}"},
+                    state=state,
+                    category=category,
+                    service_id=chosen.service_id,
+                    contact_name=f"Habitant {number}",
+                    contact_email=f"habitant{number}@example.test",
+                    contact_phone="+33612345678",
+                    channel=CHANNELS[number % len(CHANNELS)],
+                    citizen=owner,
+                    created_at=created,
+                    updated_at=created + datetime.timedelta(days=days),
+                    closed_at=(
+                        created + datetime.timedelta(days=days) if category == "closed" else None
+                    ),
+                    due_at=created + DEADLINE,
+                    # Every other case placed in a town of about 10 by 15 km, for the map.
+                    latitude=48.80 + (number % 1000) / 10000 if number % 2 else None,
+                    longitude=2.25 + (number // 1000 % 150) / 1000 if number % 2 else None,
+                )
             )
+            paths.append(path)
+        Case.objects.bulk_create(cases)
+        _journal(cases, paths, positions)
+
+
+def _journal(cases, paths, positions) -> None:
+    messages = {
+        case.pk: Message(
+            case_id=case.pk,
+            from_citizen=True,
+            body=f"Bonjour, où en est ma demande {case.reference} ? Merci.",
+            created_at=case.created_at + datetime.timedelta(hours=30),
         )
-        if len(batch) == BATCH:
-            Case.objects.bulk_create(batch)
-            batch = []
-    Case.objects.bulk_create(batch)
+        for case in cases
+        if case.pk % 3 == 0
+    }
+    Message.objects.bulk_create(messages.values())
+    # The search index, as the actions keep it (cases/search.py).
+    CaseSearch.objects.bulk_create(
+        (
+            CaseSearch(
+                case_id=case.pk,
+                text=case_text(case, [messages[case.pk].body] if case.pk in messages else []),
+            )
+            for case in cases
+        ),
+        batch_size=2000,
+    )
+    events = []
+    for case, path in zip(cases, paths, strict=True):
+        at = case.created_at
+        journal = [
+            (
+                at,
+                EventKind.SUBMITTED,
+                {
+                    "channel": case.channel,
+                    "state": "submitted",
+                    "routing": "default",
+                    "service": case.procedure.service.slug,
+                    "due_at": case.due_at.isoformat(),
+                },
+            )
+        ]
+        source = "submitted"
+        for code, _category, days in path:
+            payload = {"transition": f"to_{code}", "from": source, "to": code, "comment": ""}
+            journal.append((at + datetime.timedelta(days=days), EventKind.TRANSITIONED, payload))
+            source = code
+        message = messages.get(case.pk)
+        if message is not None:
+            payload = {"message": message.pk, "from_citizen": True}
+            journal.append((message.created_at, EventKind.MESSAGE, payload))
+        # In the order they happened, as the actions would have written them.
+        journal.sort(key=lambda entry: entry[0])
+        events.extend(
+            CaseEvent(
+                case_id=case.pk,
+                kind=kind,
+                is_public=True,
+                payload=payload | ({"actions": []} if kind == EventKind.TRANSITIONED else {}),
+                created_at=moment,
+                dispatched_at=moment,
+            )
+            for moment, kind, payload in journal
+        )
+    if positions is not None:
+        positions(events)
+    CaseEvent.objects.bulk_create(events, batch_size=5000)

@@ -143,4 +143,10 @@ def clear(case) -> dict:
     return {"from": _iso(previous)}
 
 
+def answer_date(days: int, now: datetime.datetime) -> datetime.date:
+    """The last day for the citizen to answer a request made at `now`: `days` calendar days
+    later (the waiting state's `answer_days`)."""
+    return business_days.add_days(local_date(now), days, unit=CALENDAR)
+
+
 DEADLINE_FIELDS = ["due_at", "at_risk_at", "deadline_paused_at"]

@@ -5,12 +5,15 @@ import statistics
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from guichet.catalog.deadline import DeadlineRule
 from guichet.catalog.models import Procedure, ProcedureVersion
 from guichet.catalog.workflow import Category
-from guichet.organization.models import Organization, Service
+from guichet.lib.sizes import human_size
+from guichet.organization.models import ApiClient, Organization, Service
 
 # Crockford's base32 without I, L, O, U: easy to read aloud and to type.
 TRACKING_ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
@@ -36,6 +39,14 @@ class Channel(models.TextChoices):
     COUNTER = "counter", _("Accueil physique")
     MAIL = "mail", _("Courrier")
     API = "api", _("API")
+
+
+class ReplyBy(models.TextChoices):
+    """How the acknowledgement (and what follows) reaches a citizen an agent filed for."""
+
+    EMAIL = "email", _("E-mail")
+    SMS = "sms", _("SMS")
+    LETTER = "letter", _("Courrier postal")
 
 
 MIN_CASES_FOR_MEDIAN = 3
@@ -152,6 +163,13 @@ class Case(models.Model):
     contact_name = models.CharField(_("nom du demandeur"), max_length=200)
     contact_email = models.EmailField(_("e-mail du demandeur"), blank=True)
     contact_phone = models.CharField(_("téléphone du demandeur"), max_length=32, blank=True)
+    # For a citizen who can only be reached by post (filed at the counter or by mail).
+    contact_postal_address = models.TextField(_("adresse postale du demandeur"), blank=True)
+    # How the citizen asked to be answered when an agent filed for them: "" follows their
+    # account's choices (e-mail, SMS), "sms" texts the phone, "letter" means a printed letter.
+    reply_by = models.CharField(
+        _("réponse par"), max_length=8, choices=ReplyBy.choices, blank=True, default=""
+    )
     language = models.CharField(_("langue du demandeur"), max_length=8, default="fr")
     channel = models.CharField(_("canal"), max_length=16, choices=Channel.choices)
     address = models.CharField(_("adresse"), max_length=300, blank=True)
@@ -218,6 +236,13 @@ class Case(models.Model):
                 condition=Q(latitude__isnull=False),
                 name="case_location_idx",
             ),
+            # Overdue now (the dashboard's figure, the "overdue" tab's count): the open cases
+            # whose deadline runs, by due date, read without visiting the closed ones.
+            models.Index(
+                fields=["organization", "due_at"],
+                condition=~Q(category="closed") & Q(deadline_paused_at__isnull=True),
+                name="case_open_due_idx",
+            ),
         ]
 
     def __str__(self):
@@ -231,9 +256,37 @@ class Case(models.Model):
     def state_info(self):
         return self.get_workflow().state(self.state)
 
+    def waiting_payload(self) -> dict:
+        """The payload of the transition that made the case wait for the citizen (empty
+        when it does not wait, or no event says so)."""
+        if self.category != Category.WAITING:
+            return {}
+        payload = (
+            self.events.filter(kind=EventKind.TRANSITIONED, payload__to=self.state)
+            .order_by("-created_at", "-pk")
+            .values_list("payload", flat=True)
+            .first()
+        )
+        return payload or {}
+
+    def reply_transition(self, waiting: dict | None = None):
+        """The transition the citizen's answer makes now (Workflow.reply_transition), or
+        None: the case does not wait for them, or the workflow leaves it to an agent."""
+        if self.category != Category.WAITING:
+            return None
+        came_from = (self.waiting_payload() if waiting is None else waiting).get("from", "")
+        return self.get_workflow().reply_transition(self.state, came_from or "")
+
     @property
     def is_closed(self) -> bool:
         return self.category == Category.CLOSED
+
+    @property
+    def promises_due_date(self) -> bool:
+        """Whether the citizen is told "reply expected by <due date>": only when the due
+        date comes from the version's deadline, the procedure's commitment. One counted from
+        the processing time a procedure announces (a pothole report) is the agents' target."""
+        return bool(self.due_at) and DeadlineRule.from_document(self.version.deadline) is not None
 
     @property
     def is_deadline_paused(self) -> bool:
@@ -282,6 +335,8 @@ class EventKind(models.TextChoices):
     LABELED = "labeled", _("Étiquettes")
     LINKED = "linked", _("Demandes liées")
     MERGED = "merged", _("Regroupement de doublons")
+    CONTACT_BOUNCED = "contact_bounced", _("E-mail au demandeur non remis")
+    CERTIFICATE = "certificate", _("Attestation d'acceptation tacite délivrée")
 
 
 class Label(models.Model):
@@ -317,6 +372,11 @@ class CaseEventQuerySet(models.QuerySet):
     def undispatched(self):
         return self.filter(dispatched_at__isnull=True)
 
+    def done_for(self, citizen):
+        """What someone else did on the citizen's requests for them: a helper with their
+        mandate, or an agent who filed at the counter (the `on_behalf_of` of the journal)."""
+        return self.filter(case__citizen=citizen, is_public=True, payload__has_key="on_behalf_of")
+
 
 class CaseEvent(models.Model):
     """One entry of a case's journal: who did what, when. Append-only.
@@ -335,11 +395,27 @@ class CaseEvent(models.Model):
         related_name="+",
         verbose_name=_("auteur"),
     )
+    # Another system acting through the API (actor is then empty).
+    api_client = models.ForeignKey(
+        ApiClient,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("client de l'API"),
+    )
     kind = models.CharField(_("type"), max_length=32, choices=EventKind.choices)
     is_public = models.BooleanField(_("visible du demandeur"), default=False)
     payload = models.JSONField(_("détails"), default=dict, blank=True)
     created_at = models.DateTimeField(_("date"), default=timezone.now)
     dispatched_at = models.DateTimeField(null=True, blank=True)
+    # The event's place in the API's feed, in commit order. On PostgreSQL, ids are handed out
+    # at insert, so a transaction may commit after another one that took a greater id: a
+    # reader that passed the greater id would miss it. A deferred trigger (migration
+    # cases/0025) numbers each event as its transaction commits, under a lock held for the
+    # commit only. Empty on SQLite, where writers take turns (the id is the commit order),
+    # and for events from before the trigger: readers order by Coalesce(feed_position, id).
+    feed_position = models.BigIntegerField(null=True, blank=True, editable=False)
 
     objects = CaseEventQuerySet.as_manager()
 
@@ -354,6 +430,8 @@ class CaseEvent(models.Model):
                 condition=Q(dispatched_at__isnull=True),
                 name="event_undispatched_idx",
             ),
+            # The API's event feed (api/v1.py), in commit order.
+            models.Index(Coalesce("feed_position", "id"), name="event_feed_idx"),
         ]
 
     def __str__(self):
@@ -422,6 +500,11 @@ class Attachment(models.Model):
 
     def __str__(self):
         return self.original_name
+
+    @property
+    def readable_size(self) -> str:
+        """The size as people write it ("350 Ko", "1,5 Mo")."""
+        return human_size(self.size)
 
 
 def new_draft_token() -> str:
@@ -508,12 +591,16 @@ class AccessKind(models.TextChoices):
 
 
 class AccessLog(models.Model):
-    """An agent's access to a citizen's personal data: who, what, when. Kept when the case is
-    deleted (its reference stays); administrators read it by case and by agent."""
+    """An agent's (or an API client's) access to a citizen's personal data: who, what, when.
+    Kept when the case is deleted (its reference stays); administrators read it by case and by
+    agent."""
 
     organization = models.ForeignKey(Organization, on_delete=models.CASCADE, related_name="+")
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    api_client = models.ForeignKey(
+        ApiClient, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
     case = models.ForeignKey(Case, on_delete=models.SET_NULL, null=True, related_name="+")
     reference = models.CharField(_("demande"), max_length=32, blank=True)
@@ -551,3 +638,277 @@ class CaseFollower(models.Model):
 
     def __str__(self):
         return f"{self.user_id} → {self.case_id}"
+
+
+class MandateQuerySet(models.QuerySet):
+    def active(self, now=None):
+        """Mandates in force: not revoked, not expired (they end at the end of their day)."""
+        today = timezone.localdate(now or timezone.now())
+        return self.filter(revoked_at__isnull=True).filter(
+            Q(expires_on__isnull=True) | Q(expires_on__gte=today)
+        )
+
+    def for_helper(self, user):
+        """The mandates given to this account (matched by its e-mail address, verified at
+        sign-up, so that a citizen can name someone before they have an account)."""
+        if not getattr(user, "is_authenticated", False) or not user.email:
+            return self.none()
+        return self.filter(helper_email=user.email.lower())
+
+
+class Mandate(models.Model):
+    """A citizen's permission for another account (a relative, a France Services adviser, a
+    social worker) to file and follow their requests in one organization: for all its
+    procedures or some, until a date, revocable at any time. Written by the domain actions
+    (cases.actions.grant_mandate, revoke_mandate); checked by cases.access."""
+
+    organization = models.ForeignKey(
+        Organization, on_delete=models.CASCADE, related_name="+", verbose_name=_("organisation")
+    )
+    citizen = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="mandates_given",
+        verbose_name=_("personne aidée"),
+    )
+    helper_email = models.EmailField(_("adresse e-mail de l'aidant"))
+    all_procedures = models.BooleanField(_("toutes les démarches"), default=True)
+    procedures = models.ManyToManyField(
+        Procedure, blank=True, related_name="+", verbose_name=_("démarches couvertes")
+    )
+    expires_on = models.DateField(_("valable jusqu'au"), null=True, blank=True)
+    created_at = models.DateTimeField(_("donné le"), default=timezone.now)
+    revoked_at = models.DateTimeField(_("révoqué le"), null=True, blank=True)
+
+    objects = MandateQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("mandat")
+        verbose_name_plural = _("mandats")
+        ordering = ["-created_at"]
+        indexes = [models.Index(fields=["helper_email", "organization"], name="mandate_helper_idx")]
+
+    def __str__(self):
+        return f"{self.citizen_id} → {self.helper_email}"
+
+    def is_active(self, now=None) -> bool:
+        today = timezone.localdate(now or timezone.now())
+        return self.revoked_at is None and (self.expires_on is None or self.expires_on >= today)
+
+    def covers(self, procedure_id) -> bool:
+        """Whether the mandate reaches this procedure (procedures prefetched or not)."""
+        if self.all_procedures:
+            return True
+        return any(procedure.pk == procedure_id for procedure in self.procedures.all())
+
+
+class ExternalStatus(models.TextChoices):
+    """The few generic statuses every other system's demands map to (as Lutèce GRU's
+    generic statuses), whatever their own labels say."""
+
+    RECEIVED = "received", _("Reçue")
+    IN_PROGRESS = "in_progress", _("En cours")
+    WAITING = "waiting", _("En attente de votre part")
+    CLOSED = "closed", _("Terminée")
+
+
+EXTERNAL_CATEGORIES = {
+    ExternalStatus.RECEIVED: Category.NEW,
+    ExternalStatus.IN_PROGRESS: Category.OPEN,
+    ExternalStatus.WAITING: Category.WAITING,
+    ExternalStatus.CLOSED: Category.CLOSED,
+}
+
+
+class ExternalDemandQuerySet(models.QuerySet):
+    def visible_to(self, membership):
+        """The demands a member may see: those tied to one of their services, and those
+        tied to none (the system said nothing of a service)."""
+        demands = self.filter(organization_id=membership.organization_id)
+        if membership.sees_all_services:
+            return demands
+        return demands.filter(Q(service__isnull=True) | Q(service__memberships=membership))
+
+
+class ExternalDemand(models.Model):
+    """A citizen's demand handled by another system (the family portal, the civil-status
+    software, a national procedure), pushed through the REST API so that it shows in the
+    citizen's space beside their cases, and in the agents' citizen record.
+
+    One row per (API client, the system's own reference): a retry never makes a second one.
+    Its status changes are journaled in ExternalDemandUpdate. Written only by the domain
+    actions of guichet/cases/external.py.
+    """
+
+    organization = models.ForeignKey(Organization, on_delete=models.CASCADE, related_name="+")
+    api_client = models.ForeignKey(
+        ApiClient, on_delete=models.CASCADE, related_name="+", verbose_name=_("système")
+    )
+    external_ref = models.CharField(_("référence chez le système"), max_length=100)
+    # Deleting the account deletes what other systems told us of this person.
+    citizen = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="external_demands",
+        verbose_name=_("usager"),
+    )
+    # The service it concerns, when the system said (agents of other services do not see it).
+    service = models.ForeignKey(
+        Service,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("service"),
+    )
+    title = models.CharField(_("intitulé"), max_length=200)
+    status = models.CharField(_("statut"), max_length=16, choices=ExternalStatus.choices)
+    status_label = models.CharField(_("statut chez le système"), max_length=200, blank=True)
+    # What the system adds to the status ("justificatif de domicile manquant").
+    note = models.TextField(_("précision"), blank=True)
+    url = models.URLField(_("adresse"), max_length=500)
+    created_at = models.DateTimeField(_("reçue le"), default=timezone.now)
+    updated_at = models.DateTimeField(_("mise à jour le"), default=timezone.now)
+    # When the system says the current status began: an older update sent late (a retry
+    # overtaken by a newer one) does not take the status back.
+    status_at = models.DateTimeField(_("statut depuis le"), default=timezone.now)
+
+    objects = ExternalDemandQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("demande suivie ailleurs")
+        verbose_name_plural = _("demandes suivies ailleurs")
+        ordering = ["-updated_at", "-pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["api_client", "external_ref"], name="unique_external_demand"
+            )
+        ]
+        indexes = [
+            models.Index(
+                fields=["organization", "citizen", "updated_at"], name="external_citizen_idx"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.api_client_id}:{self.external_ref}"
+
+    @property
+    def is_closed(self) -> bool:
+        return self.status == ExternalStatus.CLOSED
+
+    @property
+    def label(self) -> str:
+        """What the citizen reads: the system's own label, or the generic status's."""
+        return self.status_label or self.get_status_display()
+
+    @property
+    def category(self) -> str:
+        """The category of a case's state that this status reads as (the badges' colours)."""
+        return EXTERNAL_CATEGORIES[self.status]
+
+
+class ExternalDemandUpdate(models.Model):
+    """One status of an external demand, as the system reported it: the demand's journal.
+    The citizen is notified of each (notify.external), once: `dispatched_at` is set when
+    the subscribers have seen it, as for CaseEvent."""
+
+    demand = models.ForeignKey(ExternalDemand, on_delete=models.CASCADE, related_name="updates")
+    status = models.CharField(_("statut"), max_length=16, choices=ExternalStatus.choices)
+    status_label = models.CharField(_("statut chez le système"), max_length=200, blank=True)
+    note = models.TextField(_("précision"), blank=True)
+    occurred_at = models.DateTimeField(_("le"), default=timezone.now)
+    created_at = models.DateTimeField(default=timezone.now)
+    dispatched_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("statut d'une demande suivie ailleurs")
+        verbose_name_plural = _("statuts des demandes suivies ailleurs")
+        ordering = ["occurred_at", "pk"]
+        indexes = [
+            models.Index(
+                fields=["created_at"],
+                condition=Q(dispatched_at__isnull=True),
+                name="external_undispatched_idx",
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.demand_id} {self.status}"
+
+    @property
+    def label(self) -> str:
+        return self.status_label or self.get_status_display()
+
+
+class RetentionSource(models.TextChoices):
+    WORKER = "worker", _("Tâche périodique")
+    COMMAND = "command", _("Ligne de commande")
+
+
+class RetentionRun(models.Model):
+    """One run of the retention periods (cases.actions.apply_retention, or its dry run): when,
+    whether it changed anything, what it did. Holds no personal data: counts, and the
+    references of the cases concerned (a reference alone names no one). Administrators read
+    their organization's share of each run in the back office."""
+
+    started_at = models.DateTimeField(_("le"), default=timezone.now)
+    dry_run = models.BooleanField(_("simulation"), default=False)
+    source = models.CharField(
+        _("lancée par"), max_length=16, choices=RetentionSource.choices, default="worker"
+    )
+    anonymized = models.PositiveIntegerField(_("anonymisées"), default=0)
+    deleted = models.PositiveIntegerField(_("supprimées"), default=0)
+
+    class Meta:
+        verbose_name = _("exécution de la conservation")
+        verbose_name_plural = _("exécutions de la conservation")
+        ordering = ["-started_at", "-pk"]
+
+    def __str__(self):
+        return f"{self.started_at:%Y-%m-%d %H:%M} {'dry run' if self.dry_run else ''}"
+
+
+class RetentionRunEntry(models.Model):
+    """What one run did (or, in a dry run, would do) to one procedure's cases."""
+
+    run = models.ForeignKey(RetentionRun, on_delete=models.CASCADE, related_name="entries")
+    organization = models.ForeignKey(Organization, on_delete=models.CASCADE, related_name="+")
+    procedure = models.ForeignKey(
+        Procedure, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    procedure_title = models.CharField(_("démarche"), max_length=200)
+    action = models.CharField(_("action"), max_length=16)  # catalog.RetentionAction
+    count = models.PositiveIntegerField(_("demandes"))
+    references = models.JSONField(_("références"), default=list, blank=True)
+
+    class Meta:
+        ordering = ["procedure_title", "pk"]
+        indexes = [models.Index(fields=["organization", "run"], name="retention_entry_org_idx")]
+
+    def __str__(self):
+        return f"{self.run_id} {self.procedure_title}: {self.action} {self.count}"
+
+
+class SatisfactionSurvey(models.Model):
+    """The citizen's opinion of a closed case: invited once (one row per case, whatever
+    reopens and closes it again), answered through a signed link with a rating from 1 to 5
+    and an optional comment. Written by guichet/cases/satisfaction.py."""
+
+    case = models.OneToOneField(
+        Case, on_delete=models.CASCADE, related_name="satisfaction", verbose_name=_("demande")
+    )
+    email = models.EmailField(_("adresse invitée"))
+    invited_at = models.DateTimeField(_("invité le"), default=timezone.now)
+    rating = models.PositiveSmallIntegerField(_("note"), null=True, blank=True)
+    comment = models.TextField(_("commentaire"), blank=True)
+    answered_at = models.DateTimeField(_("répondu le"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("avis de satisfaction")
+        verbose_name_plural = _("avis de satisfaction")
+        ordering = ["-answered_at", "-pk"]
+        indexes = [models.Index(fields=["answered_at"], name="satisfaction_answered_idx")]
+
+    def __str__(self):
+        return f"{self.case_id}: {self.rating}"

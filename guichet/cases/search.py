@@ -10,10 +10,12 @@ Queries are folded (case, accents) and every word must match, as a prefix ("ecol
 """
 
 from django.db import connection
+from django.db.models import F, Func, Q, TextField
 from django.db.models.expressions import RawSQL
+from django.db.models.lookups import Contains
 
 from guichet.lib.phone import normalize_phone
-from guichet.lib.text import fts5_query, tsquery, words
+from guichet.lib.text import fold, fts5_query, tsquery, words
 
 from .models import CaseSearch, Message
 
@@ -54,7 +56,11 @@ def searchable(parts) -> str:
     ]
 
 
-def case_text(case) -> str:
+def case_text(case, bodies=None) -> str:
+    """The indexed text of `case`; `bodies`, its messages' in order, when the caller has
+    them (the benchmark's bulk rows), else read from the database."""
+    if bodies is None:
+        bodies = Message.objects.filter(case=case).order_by("pk").values_list("body", flat=True)
     parts = [
         case.reference,
         case.contact_name,
@@ -62,7 +68,7 @@ def case_text(case) -> str:
         *_phone_forms(case.contact_phone),
         case.address,
         *_answers(case.data),
-        *Message.objects.filter(case=case).order_by("pk").values_list("body", flat=True),
+        *bodies,
     ]
     return searchable(parts)
 
@@ -97,3 +103,35 @@ def matching_ids(text: str) -> RawSQL | None:
         "SELECT rowid FROM cases_search_fts WHERE cases_search_fts MATCH %s",
         [fts5_query(terms, every=True)],
     )
+
+
+class Folded(Func):
+    """A text column folded as `guichet.lib.text.fold` folds (lower case, no accents):
+    PostgreSQL's `unaccent`, and on SQLite the same Python function, registered on every
+    connection (`register_sqlite_functions`)."""
+
+    function = "guichet_fold"
+    output_field = TextField()
+
+    def as_postgresql(self, compiler, connection, **extra):
+        return self.as_sql(compiler, connection, template="unaccent(lower(%(expressions)s))")
+
+
+def register_sqlite_functions(sender, connection, **kwargs) -> None:
+    """Connected to `connection_created` (CasesConfig.ready)."""
+    if connection.vendor == "sqlite":
+        connection.connection.create_function("guichet_fold", 1, fold, deterministic=True)
+
+
+def name_matching(text: str, field: str = "contact_name") -> Q | None:
+    """The cases whose `field` holds every word of `text`, whatever their accents and case
+    ("lefevre" finds "Lefèvre"); None when `text` holds no word. The full-text index picks
+    the candidates first, so this stays fast on a large table; the name itself is then
+    checked, so that a word found only in the answers or messages does not count."""
+    ids = matching_ids(text)
+    if ids is None:
+        return None
+    condition = Q(pk__in=ids)
+    for word in dict.fromkeys(words(text, keep_stop_words=True)):
+        condition &= Q(Contains(Folded(F(field)), word))
+    return condition

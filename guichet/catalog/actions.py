@@ -23,7 +23,9 @@ from .models import (
     InfoPage,
     InfoPageKind,
     InfoPageRevision,
+    LegalBasis,
     LifeEvent,
+    Open311Service,
     Procedure,
     ProcedureVersion,
     ReplyTemplate,
@@ -59,6 +61,8 @@ def publish_procedure(*, procedure: Procedure, actor=None) -> ProcedureVersion:
         deadline=procedure.deadline,
         routing=procedure.routing,
         templates=procedure.templates,
+        # Frozen with the French they translate (catalog/translations.py).
+        translations=procedure.translations,
         published_at=timezone.now(),
         published_by=actor if actor is not None and actor.is_authenticated else None,
     )
@@ -227,6 +231,35 @@ def update_procedure(
     return procedure
 
 
+@transaction.atomic
+def set_open311_publication(
+    *, procedure: Procedure, enabled: bool, group: str = "", keywords: str = "", actor=None
+) -> Open311Service | None:
+    """Publishes the procedure on Open311 GeoReport v2 (its `group`, its comma list of
+    `keywords`), or withdraws it. It is listed there once published on the portal."""
+    procedure = _locked_draft(procedure)
+    current = Open311Service.objects.filter(procedure=procedure).first()
+    if not enabled:
+        if current is not None:
+            current.delete()
+        return None
+    group = " ".join((group or "").split())
+    words = [" ".join(word.split()) for word in (keywords or "").split(",")]
+    keywords = ", ".join(word for word in words if word)
+    errors = {}
+    if len(group) > 100:
+        errors["open311_group"] = [_("100 caractères au plus.")]
+    if len(keywords) > 300:
+        errors["open311_keywords"] = [_("300 caractères au plus.")]
+    if errors:
+        raise ValidationError(errors)
+    if current is None:
+        return Open311Service.objects.create(procedure=procedure, group=group, keywords=keywords)
+    current.group, current.keywords = group, keywords
+    current.save(update_fields=["group", "keywords"])
+    return current
+
+
 def published_field_ids(procedure: Procedure) -> set[str]:
     """The ids of every item any version of the procedure has published: answers may be
     stored under them, so they never change."""
@@ -361,17 +394,26 @@ def _organization_service_slugs(procedure: Procedure) -> set[str]:
 
 
 @transaction.atomic
-def update_procedure_workflow(*, procedure: Procedure, workflow: dict, actor=None) -> Procedure:
+def update_procedure_workflow(
+    *, procedure: Procedure, workflow: dict, actor=None, unfinished_ok: bool = False
+) -> Procedure:
     """Replaces the draft's workflow once Workflow.validate() accepts it (with the draft's
-    templates and the organization's services for the actions' references)."""
+    templates and the organization's services for the actions' references).
+
+    `unfinished_ok` (the workflow editor, one element at a time) lets a draft keep what is
+    still being built — a state nothing reaches yet, no way to a closed state; the editor
+    shows it beside the element and publication refuses it."""
     procedure = _locked_draft(procedure)
     if not isinstance(workflow, dict):
         raise ValidationError(_("Le circuit de traitement doit être un objet JSON."))
     templates = procedure.templates if isinstance(procedure.templates, dict) else {}
     try:
-        Workflow(workflow).validate(
+        issues = Workflow(workflow).issues(
             templates=templates, services=_organization_service_slugs(procedure)
         )
+        blocking = [issue.message for issue in issues if not (unfinished_ok and issue.unfinished)]
+        if blocking:
+            raise ValidationError(blocking)
     except KeyError as error:
         raise ValidationError(
             _(
@@ -399,6 +441,7 @@ def update_procedure_workflow(*, procedure: Procedure, workflow: dict, actor=Non
 
 # Ten years: beyond, the administration's archives service takes over (it is not a CRM's job).
 MAX_RETENTION_MONTHS = 120
+MAX_PURPOSE_LENGTH = 2000
 
 
 def retention_errors(months, action) -> dict:
@@ -419,18 +462,43 @@ def retention_errors(months, action) -> dict:
 
 @transaction.atomic
 def update_procedure_retention(
-    *, procedure: Procedure, months: int | None, action: str, actor=None
+    *,
+    procedure: Procedure,
+    months: int | None,
+    action: str,
+    purpose: str | None = None,
+    legal_basis: str | None = None,
+    legal_basis_detail: str | None = None,
+    actor=None,
 ) -> Procedure:
     """Sets how long the procedure's closed requests are kept (None: no limit) and whether
     they are then anonymized or deleted (see cases.actions.apply_retention). Applies to all
-    its cases, those filed already included."""
+    its cases, those filed already included. With them, what the register of processing
+    activities says of the procedure (GDPR article 30): its purpose, its lawful basis and
+    the text it rests on (None leaves one as it is)."""
     procedure = _locked_draft(procedure)
     errors = retention_errors(months, action)
+    if legal_basis is not None and legal_basis not in LegalBasis.values:
+        errors["legal_basis"] = [_("Choisissez une base légale de la liste.")]
+    if purpose is not None and len(purpose) > MAX_PURPOSE_LENGTH:
+        errors["purpose"] = [_("Au plus %(max)s caractères.") % {"max": MAX_PURPOSE_LENGTH}]
+    if legal_basis_detail is not None and len(legal_basis_detail.strip()) > 500:
+        errors["legal_basis_detail"] = [_("Au plus %(max)s caractères.") % {"max": 500}]
     if errors:
         raise ValidationError(errors)
     procedure.retention_months = months
     procedure.retention_action = action
-    procedure.save(update_fields=["retention_months", "retention_action", "updated_at"])
+    fields = ["retention_months", "retention_action", "updated_at"]
+    if purpose is not None:
+        procedure.purpose = purpose.strip()
+        fields.append("purpose")
+    if legal_basis is not None:
+        procedure.legal_basis = legal_basis
+        fields.append("legal_basis")
+    if legal_basis_detail is not None:
+        procedure.legal_basis_detail = legal_basis_detail.strip()
+        fields.append("legal_basis_detail")
+    procedure.save(update_fields=fields)
     return procedure
 
 
@@ -670,3 +738,22 @@ def save_reply_template(
     template.updated_at = timezone.now()
     template.save()
     return template
+
+
+@transaction.atomic
+def update_procedure_translations(
+    *, procedure: Procedure, language: str, values: list, actor=None
+) -> Procedure:
+    """Replaces the draft's texts in `language` by `values` ((path, text) pairs, see
+    catalog.translations.translatable_groups). The title, summary, description and what to
+    prepare show at once; the form, states and templates with the next publication, since a
+    version keeps the translations of its own French."""
+    from .translations import LANGUAGES, with_translations
+
+    if language not in LANGUAGES:
+        raise ValidationError(_("Langue inconnue."))
+    procedure = _locked_draft(procedure)
+    procedure.translations = with_translations(procedure.translations, language, values)
+    procedure.save(update_fields=["translations", "updated_at"])
+    search.index_procedure(procedure)
+    return procedure

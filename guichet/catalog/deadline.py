@@ -5,6 +5,10 @@ The `deadline` document of a procedure (docs/procedures.md):
     {"days": 15, "unit": "business", "alsace_moselle": false, "at_risk_days": 3,
      "tacit": {"decision": "accept", "state": "accepted", "document": "attestation"}}
 
+`acknowledgement`, optional: when the acknowledgement of receipt is issued, "filing" (the
+default) or "complete" (by a transition's `acknowledge` action, when an agent declares the
+request complete).
+
 `tacit.document`, optional, names a template of `templates`: the document the citizen gets
 with the tacit decision (the attestation that silence meant consent, for instance).
 
@@ -26,6 +30,9 @@ ACCEPT = "accept"
 REJECT = "reject"
 DECISIONS = (ACCEPT, REJECT)
 DEFAULT_AT_RISK_DAYS = 3
+AT_FILING = "filing"
+WHEN_COMPLETE = "complete"
+ACKNOWLEDGEMENTS = (AT_FILING, WHEN_COMPLETE)
 # Ten years: beyond that, a typing mistake more likely than a deadline.
 MAX_DAYS = 3660
 
@@ -46,6 +53,7 @@ class DeadlineRule:
     alsace_moselle: bool = False
     at_risk_days: int = DEFAULT_AT_RISK_DAYS
     tacit: Tacit | None = None
+    acknowledgement: str = AT_FILING
 
     @classmethod
     def from_document(cls, document) -> "DeadlineRule | None":
@@ -58,6 +66,7 @@ class DeadlineRule:
             unit=document.get("unit") or BUSINESS,
             alsace_moselle=bool(document.get("alsace_moselle", False)),
             at_risk_days=int(document.get("at_risk_days", DEFAULT_AT_RISK_DAYS)),
+            acknowledgement=document.get("acknowledgement") or AT_FILING,
             tacit=Tacit(
                 decision=tacit["decision"],
                 state=tacit["state"],
@@ -85,7 +94,7 @@ def deadline_errors(
     if not isinstance(document, dict):
         return [_("Le délai est illisible.")]
     errors = []
-    known = {"days", "unit", "alsace_moselle", "at_risk_days", "tacit"}
+    known = {"days", "unit", "alsace_moselle", "at_risk_days", "tacit", "acknowledgement"}
     for key in sorted(set(document) - known):
         errors.append(_("Le délai a un réglage inconnu : %(key)s.") % {"key": key})
     days = document.get("days")
@@ -98,6 +107,13 @@ def deadline_errors(
         errors.append(_("L'unité du délai doit être « business » (jours ouvrés) ou « calendar »."))
     if not isinstance(document.get("alsace_moselle", False), bool):
         errors.append(_("Le réglage Alsace-Moselle du délai doit valoir true ou false."))
+    if document.get("acknowledgement", AT_FILING) not in ACKNOWLEDGEMENTS:
+        errors.append(
+            _(
+                "L'accusé de réception doit être délivré au dépôt (« filing ») ou quand la "
+                "demande est complète (« complete »)."
+            )
+        )
     at_risk = document.get("at_risk_days", DEFAULT_AT_RISK_DAYS)
     if not _is_int(at_risk) or at_risk < 0:
         errors.append(_("Le seuil d'alerte du délai doit être un nombre de jours positif."))

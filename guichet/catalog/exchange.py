@@ -19,7 +19,8 @@ from guichet.lib.text import free_slug
 from guichet.organization.models import Service
 
 from .actions import MAX_RETENTION_MONTHS, publish_procedure, retention_errors
-from .models import Procedure, Theme
+from .models import LegalBasis, Procedure, Theme
+from .translations import LANGUAGES, shape_errors
 from .validation import validate_procedure_draft
 
 FORMAT = "guichet.procedure"
@@ -45,12 +46,23 @@ DOCUMENT_TYPES = {
     "services": (list, LIST),
 }
 # Keys added since the format's first documents: optional, with these values when absent.
-OPTIONAL_KEYS = {"retention_months": None, "retention_action": "anonymize", "to_prepare": ""}
+OPTIONAL_KEYS = {
+    "translations": {},
+    "retention_months": None,
+    "retention_action": "anonymize",
+    "to_prepare": "",
+    "purpose": "",
+    "legal_basis": "public_task",
+    "legal_basis_detail": "",
+}
 DOCUMENT_TYPES.update(
     {
         "retention_months": ((int, type(None)), gettext_lazy("nombre entier ou null")),
         "retention_action": (str, TEXT),
         "to_prepare": (str, TEXT),
+        "purpose": (str, TEXT),
+        "legal_basis": (str, TEXT),
+        "legal_basis_detail": (str, TEXT),
     }
 )
 
@@ -90,6 +102,7 @@ def _export_service(service: Service) -> dict:
         "name": service.name,
         **{key: getattr(service, key) for key in SERVICE_TEXTS},
         "area": copy.deepcopy(service.area) if service.area else None,
+        "translations": copy.deepcopy(service.translations or {}),
     }
 
 
@@ -124,11 +137,15 @@ def export_procedure(procedure: Procedure) -> dict:
         "processing_days": procedure.processing_days,
         "retention_months": procedure.retention_months,
         "retention_action": procedure.retention_action,
+        "purpose": procedure.purpose,
+        "legal_basis": procedure.legal_basis,
+        "legal_basis_detail": procedure.legal_basis_detail,
         "fields": copy.deepcopy(procedure.fields),
         "workflow": copy.deepcopy(procedure.workflow),
         "deadline": copy.deepcopy(procedure.deadline),
         "routing": copy.deepcopy(procedure.routing),
         "templates": copy.deepcopy(procedure.templates),
+        "translations": copy.deepcopy(procedure.translations or {}),
         "service": procedure.service.slug,
         "services": [_export_service(service) for service in named + located],
     }
@@ -205,6 +222,17 @@ def _type_errors(document: dict) -> list[str]:
         )
     if "retention_action" in retention:
         errors.append(_("« retention_action » vaut « anonymize » ou « delete »."))
+    if document.get("legal_basis", "public_task") not in LegalBasis.values:
+        errors.append(
+            _("« legal_basis » vaut l'une de ces valeurs : %(values)s.")
+            % {"values": ", ".join(LegalBasis.values)}
+        )
+    wrong = shape_errors(document.get("translations", {}))
+    if wrong:
+        errors.append(
+            _("« %(key)s » doit être un objet de textes par langue (%(languages)s).")
+            % {"key": wrong[0], "languages": ", ".join(LANGUAGES)}
+        )
     for code, template in document["templates"].items():
         if not isinstance(template, dict) or not all(
             isinstance(template.get(part, ""), str) for part in ("subject", "body")
@@ -244,6 +272,11 @@ def _service_entries(document: dict) -> tuple[dict, list[str]]:
                     _("Service « %(slug)s » : « %(key)s » doit être un texte.")
                     % {"slug": slug, "key": key}
                 )
+        if shape_errors(entry.get("translations", {})):
+            errors.append(
+                _("Service « %(slug)s » : « translations » doit être un objet de textes.")
+                % {"slug": slug}
+            )
         entries[slug] = entry
     return entries, errors
 
@@ -333,6 +366,7 @@ def import_procedure(*, organization, document, actor=None, publish=False) -> Pr
             slug=slug,
             name=entry["name"].strip(),
             area=copy.deepcopy(entry.get("area")),
+            translations=copy.deepcopy(entry.get("translations") or {}),
             **{key: entry.get(key, "") for key in SERVICE_TEXTS},
         )
         try:
@@ -358,11 +392,17 @@ def import_procedure(*, organization, document, actor=None, publish=False) -> Pr
         processing_days=document["processing_days"],
         retention_months=document.get("retention_months", OPTIONAL_KEYS["retention_months"]),
         retention_action=document.get("retention_action", OPTIONAL_KEYS["retention_action"]),
+        purpose=document.get("purpose", OPTIONAL_KEYS["purpose"]).strip(),
+        legal_basis=document.get("legal_basis", OPTIONAL_KEYS["legal_basis"]),
+        legal_basis_detail=document.get(
+            "legal_basis_detail", OPTIONAL_KEYS["legal_basis_detail"]
+        ).strip()[:500],
         fields=copy.deepcopy(document["fields"]),
         workflow=copy.deepcopy(document["workflow"]),
         deadline=copy.deepcopy(document["deadline"]),
         routing=copy.deepcopy(document["routing"]),
         templates=copy.deepcopy(document["templates"]),
+        translations=copy.deepcopy(document.get("translations") or {}),
     )
     try:
         procedure.full_clean()

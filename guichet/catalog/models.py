@@ -36,6 +36,19 @@ class RetentionAction(models.TextChoices):
     DELETE = "delete", _("Supprimer entièrement")
 
 
+class LegalBasis(models.TextChoices):
+    """The lawful basis of a processing of personal data (GDPR article 6-1), for the
+    register of processing activities. A collectivité's procedures are, almost all, a task
+    carried out in the public interest or a legal obligation."""
+
+    PUBLIC_TASK = "public_task", _("Mission d'intérêt public (art. 6-1-e RGPD)")
+    LEGAL_OBLIGATION = "legal_obligation", _("Obligation légale (art. 6-1-c RGPD)")
+    CONSENT = "consent", _("Consentement (art. 6-1-a RGPD)")
+    CONTRACT = "contract", _("Exécution d'un contrat (art. 6-1-b RGPD)")
+    VITAL_INTERESTS = "vital_interests", _("Sauvegarde des intérêts vitaux (art. 6-1-d RGPD)")
+    LEGITIMATE_INTERESTS = "legitimate_interests", _("Intérêts légitimes (art. 6-1-f RGPD)")
+
+
 class Procedure(models.Model):
     """A procedure (démarche) of the catalog: what a citizen can ask for, and how it is handled.
 
@@ -87,12 +100,26 @@ class Procedure(models.Model):
         choices=RetentionAction.choices,
         default=RetentionAction.ANONYMIZE,
     )
+    # For the register of processing activities (GDPR article 30): why the requests' personal
+    # data are processed ("" says what the portal's title implies, see backoffice/register.py)
+    # and on what lawful basis. A policy of the procedure, like its retention.
+    purpose = models.TextField(_("finalité du traitement"), blank=True)
+    legal_basis = models.CharField(
+        _("base légale"),
+        max_length=32,
+        choices=LegalBasis.choices,
+        default=LegalBasis.PUBLIC_TASK,
+    )
+    legal_basis_detail = models.CharField(_("texte de référence"), max_length=500, blank=True)
     # The draft being designed; publishing copies it into a frozen ProcedureVersion.
     fields = models.JSONField(_("champs du formulaire"), default=list, blank=True)
     workflow = models.JSONField(_("circuit de traitement"), default=default_workflow)
     deadline = models.JSONField(_("délai"), default=dict, blank=True)
     routing = models.JSONField(_("règles d'orientation"), default=list, blank=True)
     templates = models.JSONField(_("modèles de notification"), default=dict, blank=True)
+    # The English of the texts above and of the draft's documents ({"en": {...}}, see
+    # catalog/translations.py); publishing freezes a copy with the version.
+    translations = models.JSONField(_("traductions"), default=dict, blank=True)
     current_version = models.ForeignKey(
         "ProcedureVersion",
         on_delete=models.SET_NULL,
@@ -124,6 +151,29 @@ class Procedure(models.Model):
     def preparation_items(self) -> list[str]:
         return [line.strip(" -•\t") for line in self.to_prepare.splitlines() if line.strip(" -•\t")]
 
+    # What citizens read, in the active language (catalog/translations.py): the French where
+    # the translation is missing.
+    def _text(self, name: str) -> str:
+        from .translations import procedure_text
+
+        return procedure_text(self, name)
+
+    @property
+    def display_title(self) -> str:
+        return self._text("title")
+
+    @property
+    def display_summary(self) -> str:
+        return self._text("summary")
+
+    @property
+    def display_description(self) -> str:
+        return self._text("description")
+
+    def display_preparation_items(self) -> list[str]:
+        text = self._text("to_prepare")
+        return [line.strip(" -•\t") for line in text.splitlines() if line.strip(" -•\t")]
+
 
 class ProcedureVersion(models.Model):
     """A frozen copy of a procedure's form, workflow, deadline, routing and templates.
@@ -141,6 +191,9 @@ class ProcedureVersion(models.Model):
     deadline = models.JSONField(_("délai"), default=dict, blank=True)
     routing = models.JSONField(_("règles d'orientation"), default=list, blank=True)
     templates = models.JSONField(_("modèles de notification"), default=dict, blank=True)
+    # The procedure's translations when it was published: the English of this version's
+    # fields, states and templates stays the English of this French (catalog/translations.py).
+    translations = models.JSONField(_("traductions"), default=dict, blank=True)
     published_at = models.DateTimeField(_("publiée le"))
     published_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -163,7 +216,10 @@ class ProcedureVersion(models.Model):
         return f"{self.procedure} v{self.number}"
 
     def get_workflow(self) -> Workflow:
-        return Workflow(self.workflow)
+        """The workflow, its states' labels for citizens in the active language."""
+        from .translations import localized_workflow
+
+        return Workflow(localized_workflow(self.workflow, self.translations))
 
 
 # --- Information for citizens: pages and frequently asked questions ---------------------------
@@ -431,3 +487,24 @@ class ReplyTemplate(models.Model):
 
     def __str__(self):
         return self.title
+
+
+class Open311Service(models.Model):
+    """A procedure published on Open311 GeoReport v2 (/open311/v2/): its slug is the
+    `service_code`, its form's fields the service's attributes. `group` defaults to the
+    procedure's service; `keywords` is a comma list.
+
+    In the catalog rather than the `api` door since the back office's designer sets it
+    (catalog.actions.set_open311_publication); the table keeps its first name."""
+
+    procedure = models.OneToOneField(Procedure, on_delete=models.CASCADE, related_name="open311")
+    group = models.CharField(_("groupe"), max_length=100, blank=True)
+    keywords = models.CharField(_("mots-clés"), max_length=300, blank=True)
+
+    class Meta:
+        db_table = "api_open311service"
+        verbose_name = _("service Open311")
+        verbose_name_plural = _("services Open311")
+
+    def __str__(self):
+        return self.procedure.slug

@@ -6,7 +6,9 @@ else the procedure's own service. A rule holds one or more of:
 - `service`: a service slug of the organization;
 - `when`: a condition on the answers;
 - `location: true`: the case's point must lie in a service's area — the named service's, or
-  without `service`, the first service of the organization (by name) whose area holds it.
+  without `service`, the first service of the organization (by name) whose area holds it;
+- `area`: a zone of the rule's own (GeoJSON Polygon or MultiPolygon, drawn in the designer)
+  that must hold the case's point; such a rule names its `service`.
 
 A rule matches when all it holds is true; a rule with a `service` and nothing else always
 matches. Publication refuses rules that name an unknown service (`routing_errors`).
@@ -16,23 +18,25 @@ from dataclasses import dataclass
 
 from django.utils.translation import gettext as _
 
-from guichet.lib.geo import area_contains
+from guichet.lib.geo import area_contains, area_errors
 from guichet.organization.models import Service
 
 from .conditions import evaluate_condition
 from .formschema import condition_errors
 
-RULE_KEYS = {"service", "when", "location"}
+RULE_KEYS = {"service", "when", "location", "area"}
 DEFAULT = "default"
 
 
 @dataclass(frozen=True)
 class RouteDecision:
     """The service a case goes to, and why: the index of the rule that matched (from 0), or
-    "default" when none did."""
+    "default" when none did; and the case's sector (`area`): the first service by name whose
+    area holds its point, whoever handles it (the statistics count cases by it), or None."""
 
     service: Service
     rule: int | str
+    area: Service | None = None
 
 
 class _Services:
@@ -74,6 +78,8 @@ def _match(rule, services: _Services, answers, latitude, longitude) -> Service |
         return None
     if "when" in rule and not evaluate_condition(rule["when"] or {}, answers):
         return None
+    if "area" in rule and not area_contains(rule["area"], latitude=latitude, longitude=longitude):
+        return None
     slug = rule.get("service")
     located = rule.get("location") is True
     if slug:
@@ -85,17 +91,21 @@ def _match(rule, services: _Services, answers, latitude, longitude) -> Service |
             return None
         return service
     if located:
-        if latitude is None or longitude is None:
-            return None
-        return next(
-            (
-                service
-                for service in services.with_area()
-                if area_contains(service.area, latitude=latitude, longitude=longitude)
-            ),
-            None,
-        )
+        return _area_of(services, latitude, longitude)
     return None
+
+
+def _area_of(services: _Services, latitude, longitude) -> Service | None:
+    if latitude is None or longitude is None:
+        return None
+    return next(
+        (
+            service
+            for service in services.with_area()
+            if area_contains(service.area, latitude=latitude, longitude=longitude)
+        ),
+        None,
+    )
 
 
 def decide_route(
@@ -104,13 +114,14 @@ def decide_route(
     """The service that receives a case filed against `version`, and the rule that chose it."""
     rules = version.routing or []
     if not isinstance(rules, list):
-        return RouteDecision(default_service, DEFAULT)
+        rules = []
     services = _Services(organization, rules)
+    area = _area_of(services, latitude, longitude)
     for index, rule in enumerate(rules):
         service = _match(rule, services, answers, latitude, longitude)
         if service is not None:
-            return RouteDecision(service, index)
-    return RouteDecision(default_service, DEFAULT)
+            return RouteDecision(service, index, area)
+    return RouteDecision(default_service, DEFAULT, area)
 
 
 def route_case(
@@ -146,7 +157,7 @@ def routing_errors(rules, *, organization, fields) -> list[str]:
         unknown = sorted(set(rule) - RULE_KEYS, key=str)
         if unknown:
             errors.append(
-                _("%(where)s : clé inconnue « %(key)s » (service, when, location).")
+                _("%(where)s : clé inconnue « %(key)s » (service, when, location, area).")
                 % {"where": where, "key": unknown[0]}
             )
         if "location" in rule and not isinstance(rule["location"], bool):
@@ -158,6 +169,11 @@ def routing_errors(rules, *, organization, fields) -> list[str]:
             )
         elif slug:
             slugs.setdefault(slug, where)
+        elif "area" in rule:
+            errors.append(
+                _("%(where)s : une règle avec une zone désigne le service qui la reçoit.")
+                % {"where": where}
+            )
         elif rule.get("location") is not True:
             errors.append(
                 _("%(where)s : la règle ne désigne ni un service ni la localisation.")
@@ -165,6 +181,11 @@ def routing_errors(rules, *, organization, fields) -> list[str]:
             )
         if "when" in rule:
             errors += condition_errors(rule["when"], fields, where)
+        if "area" in rule:
+            errors += [
+                _("%(where)s, zone : %(error)s") % {"where": where, "error": error}
+                for error in area_errors(rule["area"])
+            ]
     if slugs:
         known = set(
             Service.objects.filter(organization=organization, slug__in=slugs).values_list(

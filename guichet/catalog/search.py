@@ -12,10 +12,13 @@ Both are made by the migration (catalog/migrations/0004_search_engines.py). Rows
 SearchDocument are written by `index_page` and `index_procedure`, which the actions call.
 
 A query is folded (case, accents), cleared of stop words, and each word is looked up as a
-prefix (suggestions while one types) and, when the index does not know it, together with
-the known words one typing mistake away (guichet/lib/text.py). The pages that hold every
-word come first and alone; when none does (a whole sentence typed), those that hold some of
-them, a page with more of them, or with them in its title, ranking higher.
+prefix (suggestions while one types) together with the known words a few typing mistakes
+away (one for words of four to six letters, two from seven: guichet/lib/text.py), taken from
+the organization's vocabulary (every indexed word, in either language, so that a French
+reader who types "passport" gets "passeport"). A document matching the words as typed comes
+before one found only through a correction, and one correction before two. The pages that
+hold every word come first and alone; when none does (a whole sentence typed), those that
+hold some of them, a page with more of them, or with them in its title, ranking higher.
 """
 
 import dataclasses
@@ -59,8 +62,12 @@ def page_result(page: InfoPage) -> Result:
 # --- Writing the index ----------------------------------------------------------------------
 
 
+def _vocabulary_key(organization_id: int) -> str:
+    return f"guichet:search-vocabulary:v2:{organization_id}"
+
+
 def _bump_vocabulary(organization_id: int) -> None:
-    cache.delete(f"guichet:search-vocabulary:{organization_id}")
+    cache.delete(_vocabulary_key(organization_id))
 
 
 def _document(obj, kind, language, title, text) -> SearchDocument:
@@ -110,11 +117,26 @@ def index_page(page: InfoPage) -> None:
 
 
 def index_procedure(procedure: Procedure) -> None:
-    """(Re)indexes a procedure open to requests (its texts are French only)."""
+    """(Re)indexes a procedure open to requests, in French and, where translated, English."""
+    from .translations import procedure_text
+
     documents = []
     if procedure.is_published and procedure.current_version_id:
         text = f"{procedure.summary}\n{procedure.description}\n{procedure.to_prepare}"
         documents.append(_document(procedure, "procedure", "fr", procedure.title, text))
+        english = (
+            (procedure.translations or {}).get("en")
+            if isinstance(procedure.translations, dict)
+            else None
+        )
+        if isinstance(english, dict) and english.get("title"):
+            parts = [
+                procedure_text(procedure, name, "en")
+                for name in ("summary", "description", "to_prepare")
+            ]
+            documents.append(
+                _document(procedure, "procedure", "en", english["title"], "\n".join(parts))
+            )
     _replace(["procedure"], procedure, documents)
 
 
@@ -138,90 +160,124 @@ def reindex(organization=None) -> int:
 # --- Reading it -------------------------------------------------------------------------------
 
 
-def vocabulary(organization_id: int) -> frozenset[str]:
-    """Every word the organization's index holds (cached until the index changes)."""
-    key = f"guichet:search-vocabulary:{organization_id}"
+def vocabulary(organization_id: int) -> tuple[str, ...]:
+    """Every word the organization's index holds, sorted (cached until the index changes)."""
+    key = _vocabulary_key(organization_id)
     known = cache.get(key)
     if known is None:
-        known = set()
+        found = set()
         for text in SearchDocument.objects.filter(organization_id=organization_id).values_list(
             "words", flat=True
         ):
-            known.update(text.split())
-        known = frozenset(known)
+            found.update(text.split())
+        known = tuple(sorted(found))
         cache.set(key, known, 3600)
     return known
 
 
-def query_terms(text: str, organization_id: int) -> list[tuple[str, list[str]]]:
-    """Each word of the query with the known words it may have been mistyped for."""
+@dataclasses.dataclass(frozen=True)
+class Term:
+    """A word of the query, searched as a prefix, and the known words it may have been
+    mistyped for, with their distance (closest first)."""
+
+    word: str
+    near: tuple[tuple[str, int], ...] = ()
+
+    def within(self, edits: int) -> tuple[str, list[str]]:
+        """The (word, near words) pair of lib.text's query builders, corrections of at most
+        `edits` mistakes."""
+        return self.word, [other for other, distance in self.near if distance <= edits]
+
+
+def query_terms(text: str, organization_id: int) -> list[Term]:
+    """Each word of the query with the known words it may have been mistyped for. A known
+    word is corrected too ("license" in one page, "licence" in another): the documents that
+    hold it as typed are ranked first."""
     known = vocabulary(organization_id)
-    terms = []
-    for word in list(dict.fromkeys(words(text)))[:MAX_QUERY_WORDS]:
-        if word in known or any(other.startswith(word) for other in known):
-            terms.append((word, []))
-        else:
-            terms.append((word, near_words(word, known)))
-    return terms
+    return [
+        Term(word, tuple(near_words(word, known)))
+        for word in list(dict.fromkeys(words(text)))[:MAX_QUERY_WORDS]
+    ]
+
+
+def _levels(terms) -> list[int]:
+    """The numbers of corrections to rank by: 0 (as typed), then each distance in use."""
+    return sorted({0} | {distance for term in terms for _other, distance in term.near})
+
+
+def _edits_column(levels, matches: str) -> str:
+    """SQL for the fewest corrections a hit needs: the level of the first of the narrower
+    queries (`matches`, with its placeholders, once per level but the last) that it matches.
+    The widest query, in the WHERE clause, matches them all."""
+    cases = "".join(f"WHEN {matches} THEN {level} " for level in levels[:-1])
+    return f"CASE {cases}ELSE {levels[-1]} END" if cases else str(levels[-1])
 
 
 def _sqlite_hits(terms, organization_id, languages, limit, every):
+    levels = _levels(terms)
+    *narrower, widest = [
+        fts5_query([term.within(level) for term in terms], every=every) for level in levels
+    ]
+    # The narrower queries are uncorrelated subqueries: SQLite runs each once.
+    edits = _edits_column(
+        levels, "d.id IN (SELECT rowid FROM catalog_search_fts WHERE catalog_search_fts MATCH %s)"
+    )
     placeholders = ", ".join(["%s"] * len(languages))
     sql = f"""
         SELECT d.kind, d.object_id, d.language, -bm25(catalog_search_fts, 10.0, 1.0) AS score,
-               d.title
+               d.title, {edits} AS edits
         FROM catalog_search_fts
         JOIN catalog_searchdocument d ON d.id = catalog_search_fts.rowid
         WHERE catalog_search_fts MATCH %s AND d.organization_id = %s
           AND d.language IN ({placeholders})
-        ORDER BY score DESC LIMIT %s
-    """  # noqa: S608 (placeholders only)
+        ORDER BY edits, score DESC LIMIT %s
+    """  # noqa: S608 (placeholders and integers only)
     with connection.cursor() as cursor:
-        match = fts5_query(terms, every=every)
-        cursor.execute(sql, [match, organization_id, *languages, limit])
+        cursor.execute(sql, [*narrower, widest, organization_id, *languages, limit])
         return cursor.fetchall()
 
 
 def _postgresql_hits(terms, organization_id, languages, limit, every):
+    levels = _levels(terms)
+    *narrower, widest = [
+        tsquery([term.within(level) for term in terms], every=every) for level in levels
+    ]
+    edits = _edits_column(levels, "vector @@ to_tsquery(%s::regconfig, %s)")
+    sql = f"""
+        SELECT kind, object_id, language, ts_rank(vector, query, 1) AS score, title,
+               {edits} AS edits
+        FROM catalog_searchdocument, to_tsquery(%s::regconfig, %s) AS query
+        WHERE vector @@ query AND organization_id = %s AND language = %s
+        ORDER BY edits, score DESC LIMIT %s
+    """  # noqa: S608 (placeholders and integers only)
     rows = []
     with connection.cursor() as cursor:
         for language in languages:  # one text search configuration per query: the index works
-            cursor.execute(
-                """
-                SELECT kind, object_id, language, ts_rank(vector, query, 1) AS score, title
-                FROM catalog_searchdocument, to_tsquery(%s::regconfig, %s) AS query
-                WHERE vector @@ query AND organization_id = %s AND language = %s
-                ORDER BY score DESC LIMIT %s
-                """,
-                [
-                    CONFIGURATIONS[language],
-                    tsquery(terms, every=every),
-                    organization_id,
-                    language,
-                    limit,
-                ],
-            )
+            configuration = CONFIGURATIONS[language]
+            params = [value for query in narrower for value in (configuration, query)]
+            cursor.execute(sql, [*params, configuration, widest, organization_id, language, limit])
             rows += cursor.fetchall()
-    return sorted(rows, key=lambda row: -row[3])
+    return sorted(rows, key=lambda row: (row[5], -row[3]))
 
 
 def _rerank(hits, terms):
-    """The engine's order, refined by the titles: a title that holds more of the query's
-    words comes first, then one that starts with them ("Passeport et carte d'identité"
+    """The engine's order, refined: the documents that need fewer corrections first (the
+    words as typed before the words they may be mistyped for); then a title that holds more
+    of the query's words, then one that starts with them ("Passeport et carte d'identité"
     before "Faut-il prendre rendez-vous pour un passeport ?"), then the engine's score."""
+    options = [(term.word, {other for other, _distance in term.near}) for term in terms]
 
-    def matches(word, options, title_word):
-        return title_word.startswith(word) or title_word in options
+    def matches(word, near, title_word):
+        return title_word.startswith(word) or title_word in near
 
     def key(hit):
         title_words = words(hit[4], keep_stop_words=True)
         found = sum(
             any(matches(word, near, title_word) for title_word in title_words)
-            for word, near in terms
+            for word, near in options
         )
-        first = terms[0]
-        leads = bool(title_words) and matches(first[0], first[1], title_words[0])
-        return (-found, not leads, -hit[3])
+        leads = bool(title_words) and matches(*options[0], title_words[0])
+        return (hit[5], -found, not leads, -hit[3])
 
     return sorted(hits, key=key)
 
@@ -241,7 +297,7 @@ def search(organization, text: str, *, limit: int = 20, kinds=None) -> list[Resu
         hits = engine(terms, organization.pk, languages, limit * 3, False)
     hits = _rerank(hits, terms)
     order, seen = [], set()
-    for kind, object_id, _language, _score, _title in hits:  # best first; one per object
+    for kind, object_id, _language, _score, _title, _edits in hits:  # best first; one per object
         if (kind, object_id) not in seen:
             seen.add((kind, object_id))
             order.append((kind, object_id))

@@ -1,10 +1,12 @@
 """Checks a procedure's draft before it is published."""
 
 from django.core.exceptions import ValidationError
-from django.template import Engine, TemplateSyntaxError
-from django.template.defaulttags import DebugNode
+from django.template import Engine, TemplateSyntaxError, Variable
+from django.template.base import VariableNode
+from django.template.defaulttags import DebugNode, ForNode, WithNode
 from django.template.loader_tags import ExtendsNode, IncludeNode
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from guichet.organization.models import Service
 
@@ -56,6 +58,12 @@ def validate_procedure_draft(procedure) -> None:
 _TEMPLATE_ENGINE = Engine(loaders=[], libraries={}, autoescape=False)
 
 
+# What a document's template may add (guichet.cases.templating.render_document): its legal
+# basis (the *visas*, one a line), its signatory's name and quality, the ways and delays of
+# appeal.
+DOCUMENT_PARTS = ("legal_basis", "signatory", "appeal")
+
+
 def notification_template_errors(templates) -> list[str]:
     """What is wrong with a `templates` document (an empty list when it is usable)."""
     if not isinstance(templates, dict):
@@ -76,7 +84,17 @@ def notification_template_errors(templates) -> list[str]:
                 % {"code": code}
             )
             continue
-        unknown = sorted(set(template) - {"subject", "body"})
+        unknown = sorted(set(template) - {"subject", "body", *DOCUMENT_PARTS})
+        if not all(isinstance(template.get(part, ""), str) for part in DOCUMENT_PARTS[:2]) or (
+            not isinstance(template.get("appeal", False), bool)
+        ):
+            errors.append(
+                _(
+                    "Le modèle « %(code)s » : « legal_basis » et « signatory » sont du texte, "
+                    "« appeal » vaut true ou false."
+                )
+                % {"code": code}
+            )
         if unknown:
             errors.append(
                 _("Le modèle « %(code)s » a une clé inconnue : %(key)s.")
@@ -105,7 +123,78 @@ def notification_template_errors(templates) -> list[str]:
                         % {"code": code, "part": part}
                     )
                     break
+            else:
+                if unknown := unknown_variables(compiled, NOTIFICATION_TEMPLATE_VARIABLES):
+                    errors.append(
+                        ngettext(
+                            "Le modèle « %(code)s » (%(part)s) : variable inconnue "
+                            "%(variables)s. Les variables possibles sont : %(known)s.",
+                            "Le modèle « %(code)s » (%(part)s) : variables inconnues "
+                            "%(variables)s. Les variables possibles sont : %(known)s.",
+                            len(unknown),
+                        )
+                        % {
+                            "code": code,
+                            "part": part,
+                            "variables": ", ".join(_shown(name) for name in unknown),
+                            "known": ", ".join(
+                                _shown(name) for name in NOTIFICATION_TEMPLATE_VARIABLES
+                            ),
+                        }
+                    )
     return errors
+
+
+# The variables a procedure's notification or document template may show
+# (cases.templating.template_variables gives them; docs/procedures.md lists them).
+NOTIFICATION_TEMPLATE_VARIABLES = (
+    "reference",
+    "name",
+    "procedure",
+    "state",
+    "due_date",
+    "answer_date",
+    "tracking_url",
+    "comment",
+    "organization",
+)
+
+
+# The variables a reply template may show (cases.templating.reply_variables gives them).
+REPLY_TEMPLATE_VARIABLES = (
+    "name",
+    "reference",
+    "procedure",
+    "state",
+    "due_date",
+    "tracking_url",
+    "organization",
+)
+
+
+def unknown_variables(compiled, known) -> list[str]:
+    """The variables `compiled` (a Template) shows that are neither in `known` nor set by
+    one of its own {% for %} or {% with %}, as written ("nom", "name.first")."""
+    bound = {"forloop"}
+    for node in compiled.nodelist.get_nodes_by_type(ForNode):
+        bound.update(node.loopvars)
+    for node in compiled.nodelist.get_nodes_by_type(WithNode):
+        bound.update(node.extra_context)
+    found = []
+    for node in compiled.nodelist.get_nodes_by_type(VariableNode):
+        variable = node.filter_expression.var
+        if (
+            isinstance(variable, Variable)
+            and variable.lookups
+            and variable.lookups[0] not in bound
+            and variable.lookups[0] not in known
+        ):
+            found.append(variable.var)
+    return list(dict.fromkeys(found))
+
+
+def _shown(name: str) -> str:
+    return "{{ " + name + " }}"
 
 
 def reply_template_errors(body: str) -> list[str]:
@@ -119,4 +208,16 @@ def reply_template_errors(body: str) -> list[str]:
     for forbidden in (DebugNode, IncludeNode, ExtendsNode):
         if compiled.nodelist.get_nodes_by_type(forbidden):
             return [_("Les balises debug, include et extends ne sont pas permises ici.")]
+    if unknown := unknown_variables(compiled, REPLY_TEMPLATE_VARIABLES):
+        return [
+            ngettext(
+                "Variable inconnue : %(variables)s. Les variables possibles sont : %(known)s.",
+                "Variables inconnues : %(variables)s. Les variables possibles sont : %(known)s.",
+                len(unknown),
+            )
+            % {
+                "variables": ", ".join(_shown(name) for name in unknown),
+                "known": ", ".join(_shown(name) for name in REPLY_TEMPLATE_VARIABLES),
+            }
+        ]
     return []

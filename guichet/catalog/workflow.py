@@ -14,9 +14,8 @@ from collections import deque
 from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
-from django.utils.translation import gettext, pgettext_lazy
+from django.utils.translation import gettext, gettext_noop, pgettext_lazy
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_noop as N_
 
 
 class Category:
@@ -58,6 +57,8 @@ ACTION_TYPES = {
     "pause_deadline": (),
     "resume_deadline": (),
     "document": ("template",),
+    # The acknowledgement of receipt: incomplete in a waiting state, complete elsewhere.
+    "acknowledge": (),
     "webhook": ("url",),
 }
 
@@ -69,6 +70,8 @@ class State:
     agent_label: str
     category: str
     colour: str = ""
+    # A waiting state's time for the citizen to answer, in calendar days (None: no date).
+    answer_days: int | None = None
 
     @property
     def is_closed(self) -> bool:
@@ -88,6 +91,8 @@ class Transition:
     roles: tuple[str, ...] = ()  # empty: every role
     comment_required: bool = False
     actions: tuple[dict, ...] = ()
+    # Made by the system when the citizen answers a case waiting in its source state.
+    on_citizen_reply: bool = False
 
     @property
     def from_any_state(self) -> bool:
@@ -106,6 +111,19 @@ class Transition:
         return [action.get("type") for action in self.actions]
 
 
+@dataclass(frozen=True)
+class Issue:
+    """One thing `Workflow.validate` refuses, with the element at fault (a state's or a
+    transition's code; neither for the workflow as a whole). `unfinished` marks what a draft
+    being built may still have (an unreachable state, no way to a closed state): the editor
+    saves it and shows it beside the element; publication refuses it."""
+
+    message: str
+    state: str | None = None
+    transition: str | None = None
+    unfinished: bool = False
+
+
 # Labels are data, written in French like every msgid; the default ones are in the message
 # catalogue (N_ marks them), so they show in English too. A label typed by an administrator
 # is shown as typed.
@@ -114,50 +132,50 @@ DEFAULT_WORKFLOW = {
     "states": [
         {
             "code": "submitted",
-            "label": N_("Déposée"),
-            "agent_label": N_("Nouvelle"),
+            "label": gettext_noop("Déposée"),
+            "agent_label": gettext_noop("Nouvelle"),
             "category": "new",
             "colour": "#0b4f8a",
         },
         {
             "code": "received",
-            "label": N_("Reçue"),
-            "agent_label": N_("Reçue"),
+            "label": gettext_noop("Reçue"),
+            "agent_label": gettext_noop("Reçue"),
             "category": "open",
             "colour": "#2a6ebb",
         },
         {
             "code": "in_progress",
-            "label": N_("En cours de traitement"),
-            "agent_label": N_("En cours"),
+            "label": gettext_noop("En cours de traitement"),
+            "agent_label": gettext_noop("En cours"),
             "category": "open",
             "colour": "#7d4e9e",
         },
         {
             "code": "waiting",
-            "label": N_("En attente de votre réponse"),
-            "agent_label": N_("En attente du demandeur"),
+            "label": gettext_noop("En attente de votre réponse"),
+            "agent_label": gettext_noop("En attente du demandeur"),
             "category": "waiting",
             "colour": "#b34000",
         },
         {
             "code": "accepted",
-            "label": N_("Acceptée"),
-            "agent_label": N_("Acceptée"),
+            "label": gettext_noop("Acceptée"),
+            "agent_label": gettext_noop("Acceptée"),
             "category": "closed",
             "colour": "#18753c",
         },
         {
             "code": "rejected",
-            "label": N_("Refusée"),
-            "agent_label": N_("Refusée"),
+            "label": gettext_noop("Refusée"),
+            "agent_label": gettext_noop("Refusée"),
             "category": "closed",
             "colour": "#ce0500",
         },
         {
             "code": "closed",
-            "label": N_("Classée sans suite"),
-            "agent_label": N_("Classée sans suite"),
+            "label": gettext_noop("Classée sans suite"),
+            "agent_label": gettext_noop("Classée sans suite"),
             "category": "closed",
             "colour": "#666666",
         },
@@ -167,25 +185,25 @@ DEFAULT_WORKFLOW = {
             "code": "receive",
             "from": ["submitted"],
             "to": "received",
-            "label": N_("Accuser réception"),
+            "label": gettext_noop("Accuser réception"),
         },
         {
             "code": "start",
             "from": ["received"],
             "to": "in_progress",
-            "label": N_("Commencer le traitement"),
+            "label": gettext_noop("Commencer le traitement"),
         },
         {
             "code": "start_now",
             "from": ["submitted"],
             "to": "in_progress",
-            "label": N_("Commencer le traitement"),
+            "label": gettext_noop("Commencer le traitement"),
         },
         {
             "code": "ask",
             "from": ["in_progress"],
             "to": "waiting",
-            "label": N_("Demander un complément"),
+            "label": gettext_noop("Demander un complément"),
             # The comment is the question put to the citizen.
             "comment_required": True,
             "actions": [{"type": "pause_deadline"}],
@@ -194,25 +212,32 @@ DEFAULT_WORKFLOW = {
             "code": "resume",
             "from": ["waiting"],
             "to": "in_progress",
-            "label": N_("Reprendre le traitement"),
+            "label": gettext_noop("Reprendre le traitement"),
             "actions": [{"type": "resume_deadline"}],
+            # The citizen's answer makes it: the clock runs again as soon as they reply.
+            "on_citizen_reply": True,
         },
-        {"code": "accept", "from": ["in_progress"], "to": "accepted", "label": N_("Accepter")},
+        {
+            "code": "accept",
+            "from": ["in_progress"],
+            "to": "accepted",
+            "label": gettext_noop("Accepter"),
+        },
         {
             "code": "reject",
             "from": ["in_progress"],
             "to": "rejected",
-            "label": N_("Refuser"),
+            "label": gettext_noop("Refuser"),
             # A refusal must give its reasons (code des relations entre le public et
             # l'administration, L211-2).
             "comment_required": True,
         },
-        {"code": "close", "from": "*", "to": "closed", "label": N_("Classer sans suite")},
+        {"code": "close", "from": "*", "to": "closed", "label": gettext_noop("Classer sans suite")},
         {
             "code": "reopen",
             "from": ["closed"],
             "to": "in_progress",
-            "label": N_("Rouvrir"),
+            "label": gettext_noop("Rouvrir"),
             "roles": ["supervisor", "admin"],
         },
     ],
@@ -222,6 +247,14 @@ DEFAULT_WORKFLOW = {
 def default_workflow() -> dict:
     """A fresh copy of the default workflow, for new procedures."""
     return copy.deepcopy(DEFAULT_WORKFLOW)
+
+
+# At most ten years to answer, like a deadline (catalog.deadline.MAX_DAYS).
+MAX_ANSWER_DAYS = 3660
+
+
+def _is_days(value) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool) and 0 < value <= MAX_ANSWER_DAYS
 
 
 def _sources(value) -> tuple[str, ...]:
@@ -262,6 +295,7 @@ class Workflow:
                 agent_label=gettext(item.get("agent_label") or item["label"]),
                 category=category,
                 colour=item.get("colour") or CATEGORY_COLOURS.get(category, "#666666"),
+                answer_days=item["answer_days"] if _is_days(item.get("answer_days")) else None,
             )
         self.initial = document["initial"]
         self.transitions = [
@@ -273,6 +307,7 @@ class Workflow:
                 roles=tuple(t.get("roles") or ()),
                 comment_required=bool(t.get("comment_required", False)),
                 actions=tuple(t.get("actions") or ()),
+                on_citizen_reply=t.get("on_citizen_reply") is True,
             )
             for t in document["transitions"]
         ]
@@ -303,6 +338,22 @@ class Workflow:
 
     def transition(self, source: str, code: str) -> Transition | None:
         return next((t for t in self.transitions_from(source) if t.code == code), None)
+
+    def reply_transition(self, code: str, came_from: str = "") -> Transition | None:
+        """The transition that the citizen's answer makes from state `code`, when it waits
+        for them: the one marked `on_citizen_reply`, else the one back to `came_from` (the
+        state the case was in before it waited) if that state is neither waiting nor
+        closed; None when the workflow says neither (an agent resumes the case)."""
+        if not self.state(code).is_waiting:
+            return None
+        leaving = self.transitions_from(code)
+        marked = next((t for t in leaving if t.on_citizen_reply), None)
+        if marked is not None or not came_from:
+            return marked
+        back = self.state(came_from)
+        if back.is_waiting or back.is_closed or came_from not in self.states:
+            return None
+        return next((t for t in leaving if t.target == came_from), None)
 
     def states_in(self, *categories: str) -> list[str]:
         return [s.code for s in self.states.values() if s.category in categories]
@@ -340,52 +391,107 @@ class Workflow:
         With `templates` (the procedure's notification template keys) and `services` (the
         organization's service slugs), the actions' references are checked too.
         """
-        errors = []
+        issues = self.issues(templates=templates, services=services)
+        if issues:
+            raise ValidationError([issue.message for issue in issues])
+
+    def issues(self, *, templates=None, services=None) -> list[Issue]:
+        """What `validate` refuses, each with the element at fault. The graph (orphans, ways
+        to a closed state) is only read once every state and transition is known."""
+        issues = self._structure_issues(templates=templates, services=services)
+        if issues:
+            return issues
+        return self._graph_issues()
+
+    def _structure_issues(self, *, templates, services) -> list[Issue]:
+        issues = []
         codes = [item.get("code") for item in self.document["states"]]
         for code in codes:
             if not isinstance(code, str) or not CODE_PATTERN.match(code):
-                errors.append(
-                    _(
-                        "Le code d'état « %(code)s » n'est pas valable : des minuscules, "
-                        "chiffres, tirets et soulignés, en commençant par une lettre."
+                issues.append(
+                    Issue(
+                        _(
+                            "Le code d'état « %(code)s » n'est pas valable : des minuscules, "
+                            "chiffres, tirets et soulignés, en commençant par une lettre."
+                        )
+                        % {"code": code},
+                        state=code if isinstance(code, str) else None,
                     )
-                    % {"code": code}
                 )
         for code in sorted({c for c in codes if isinstance(c, str) and codes.count(c) > 1}):
-            errors.append(_("Le code d'état %(code)s est utilisé deux fois.") % {"code": code})
+            issues.append(
+                Issue(_("Le code d'état %(code)s est utilisé deux fois.") % {"code": code}, code)
+            )
         if self.initial not in self.states:
-            errors.append(_("L'état initial n'existe pas."))
+            issues.append(Issue(_("L'état initial n'existe pas.")))
         for state in self.states.values():
+            named = {"code": state.code}
             if state.category not in Category.ALL:
-                errors.append(_("Catégorie inconnue pour l'état %(code)s.") % {"code": state.code})
-            if not state.label.strip():
-                errors.append(_("L'état %(code)s n'a pas de libellé.") % {"code": state.code})
-            if not COLOUR_PATTERN.match(state.colour):
-                errors.append(
-                    _("La couleur de l'état %(code)s doit s'écrire #rrggbb.") % {"code": state.code}
+                issues.append(
+                    Issue(_("Catégorie inconnue pour l'état %(code)s.") % named, state.code)
                 )
+            if not state.label.strip():
+                issues.append(Issue(_("L'état %(code)s n'a pas de libellé.") % named, state.code))
+            if not COLOUR_PATTERN.match(state.colour):
+                issues.append(
+                    Issue(
+                        _("La couleur de l'état %(code)s doit s'écrire #rrggbb.") % named,
+                        state.code,
+                    )
+                )
+        for item in self.document["states"]:
+            if "answer_days" not in item:
+                continue
+            named = {"code": item.get("code"), "max": MAX_ANSWER_DAYS}
+            if item.get("category") != Category.WAITING:
+                message = _(
+                    "« answer_days » ne vaut que pour un état « en attente du demandeur » "
+                    "(état %(code)s)."
+                )
+            elif not _is_days(item["answer_days"]):
+                message = _(
+                    "« answer_days » de l'état %(code)s est un nombre de jours, de 1 à %(max)s."
+                )
+            else:
+                continue
+            code = item.get("code")
+            issues.append(Issue(message % named, code if isinstance(code, str) else None))
         if not any(s.is_closed for s in self.states.values()):
-            errors.append(_("Le circuit n'a aucun état de clôture."))
+            issues.append(Issue(_("Le circuit n'a aucun état de clôture."), unfinished=True))
         transition_codes = [t.code for t in self.transitions]
         for code in sorted({c for c in transition_codes if transition_codes.count(c) > 1}):
-            errors.append(
-                _("Le code de transition %(code)s est utilisé deux fois.") % {"code": code}
+            issues.append(
+                Issue(
+                    _("Le code de transition %(code)s est utilisé deux fois.") % {"code": code},
+                    transition=code,
+                )
             )
         for t in self.transitions:
-            errors.extend(self._transition_errors(t, templates=templates, services=services))
-        if errors:
-            raise ValidationError(errors)
-        # The graph is only worth reading once every state and transition is known.
+            issues.extend(
+                Issue(message, transition=t.code)
+                for message in self._transition_errors(t, templates=templates, services=services)
+            )
+        issues.extend(self._reply_errors())
+        # Only "no closed state" found: the graph's own checks cannot run without one, and
+        # they would say the same of every state.
+        return issues
+
+    def _graph_issues(self) -> list[Issue]:
+        issues = []
         edges = self._edges()
         reachable = self._reach([self.initial], edges)
         for code in self.states:
             if code not in reachable:
-                errors.append(
-                    _(
-                        "L'état « %(label)s » (%(code)s) ne peut pas être atteint depuis "
-                        "l'état initial."
+                issues.append(
+                    Issue(
+                        _(
+                            "L'état « %(label)s » (%(code)s) ne peut pas être atteint depuis "
+                            "l'état initial."
+                        )
+                        % self._named(code),
+                        code,
+                        unfinished=True,
                     )
-                    % self._named(code)
                 )
         backwards = {code: set() for code in self.states}
         for source, targets in edges.items():
@@ -394,15 +500,61 @@ class Workflow:
         closing = self._reach(self.states_in(Category.CLOSED), backwards)
         for code in self.states:
             if code not in closing:
-                errors.append(
-                    _(
-                        "Depuis l'état « %(label)s » (%(code)s), aucune suite de transitions "
-                        "ne mène à un état de clôture."
+                issues.append(
+                    Issue(
+                        _(
+                            "Depuis l'état « %(label)s » (%(code)s), aucune suite de "
+                            "transitions ne mène à un état de clôture."
+                        )
+                        % self._named(code),
+                        code,
+                        unfinished=True,
                     )
-                    % self._named(code)
                 )
-        if errors:
-            raise ValidationError(errors)
+        return issues
+
+    def _reply_errors(self) -> list[Issue]:
+        """`on_citizen_reply`: a boolean, on transitions that leave waiting states only, at
+        most one from each state (the citizen's answer cannot choose)."""
+        issues = []
+        for item in self.document["transitions"]:
+            value = item.get("on_citizen_reply", False)
+            if not isinstance(value, bool):
+                code = item.get("code")
+                issues.append(
+                    Issue(
+                        _("« on_citizen_reply » de la transition %(code)s est true ou false.")
+                        % {"code": code},
+                        transition=code if isinstance(code, str) else None,
+                    )
+                )
+        marked = [t for t in self.transitions if t.on_citizen_reply]
+        for t in marked:
+            sources = [self.states.get(code) for code in t.sources]
+            if t.from_any_state or not all(state and state.is_waiting for state in sources):
+                issues.append(
+                    Issue(
+                        _(
+                            "La transition %(code)s suit la réponse du demandeur : elle ne "
+                            "part que d'états « en attente du demandeur »."
+                        )
+                        % {"code": t.code},
+                        transition=t.code,
+                    )
+                )
+        for state in self.states.values():
+            if sum(t.starts_from(state) for t in marked if not t.from_any_state) > 1:
+                issues.append(
+                    Issue(
+                        _(
+                            "Depuis l'état %(state)s, une seule transition peut suivre la "
+                            "réponse du demandeur."
+                        )
+                        % {"state": state.code},
+                        state.code,
+                    )
+                )
+        return issues
 
     def _transition_errors(self, t: Transition, *, templates, services) -> list[str]:
         errors = []

@@ -7,8 +7,8 @@ from django.conf import settings
 
 class MapConfig:
     """The tiles and the opening view of a map. The view is the organization's: the middle of
-    its services' areas when it has drawn some (read only when a template asks for it),
-    else the configured default."""
+    its territory, or of its services' areas when it has drawn some (read only when a template
+    asks for it), else the configured default."""
 
     def __init__(self, organization):
         self.organization = organization
@@ -54,9 +54,12 @@ class MapConfig:
     def _areas_bounds(self):
         if self.organization is None:
             return None
-        points = []
-        for area in self.organization.services.exclude(area=None).values_list("area", flat=True):
-            points.extend(_positions(area))
+        # Its own territory when it has one, else what its services cover.
+        points = _positions(self.organization.area) if self.organization.area else []
+        if not points:
+            areas = self.organization.services.exclude(area=None).values_list("area", flat=True)
+            for area in areas:
+                points.extend(_positions(area))
         if not points:
             return None
         longitudes = [point[0] for point in points]

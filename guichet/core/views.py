@@ -1,6 +1,7 @@
 from django.db import connection
 from django.db.utils import DatabaseError
-from django.http import HttpResponse, JsonResponse
+from django.http import HttpResponse, HttpResponsePermanentRedirect, JsonResponse
+from django.templatetags.static import static
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
@@ -41,3 +42,9 @@ def theme_css(request):
     else:
         response["Cache-Control"] = "public, max-age=300"
     return response
+
+
+@require_GET
+def favicon(request):
+    """Browsers ask for /favicon.ico whatever the page links to: sent to the icon itself."""
+    return HttpResponsePermanentRedirect(static("guichet/favicon.svg"))

@@ -6,6 +6,8 @@ exist and telephone numbers from the ranges that ARCEP sets aside for fiction (0
 06 39 98 ...).
 """
 
+from . import info
+
 # --- Form fields, by kind of procedure ------------------------------------------------------
 ROAD_CATEGORIES = [
     "Chaussée ou trottoir abîmé",
@@ -133,8 +135,8 @@ FIELDS = {
             "id": "photo",
             "type": "file",
             "label": "Photo",
-            "help": "Une photo aide nos équipes à préparer l'intervention (JPEG, PNG ou PDF, "
-            "10 Mo au plus).",
+            "help": "Une photo aide nos équipes à préparer l'intervention.",
+            "extensions": ["jpg", "jpeg", "png", "pdf"],
         },
     ],
     "certificate": [
@@ -174,6 +176,10 @@ FIELDS = {
             "type": "date",
             "label": "Date de l'événement",
             "required": True,
+            "before": {
+                "days_from_today": 0,
+                "message": "Un acte ne se délivre que pour un événement passé.",
+            },
             "help": "Date de la naissance, du mariage ou du décès.",
         },
         {
@@ -280,6 +286,7 @@ FIELDS = {
             "type": "date",
             "label": "Date de la manifestation",
             "required": True,
+            "after": {"days_from_today": 0},
             "help": "Faites votre demande au moins un mois à l'avance.",
         },
         {
@@ -372,12 +379,17 @@ FIELDS = {
             "type": "date",
             "label": "Premier jour d'occupation",
             "required": True,
+            "after": {
+                "days_from_today": 0,
+                "message": "L'occupation ne peut pas commencer avant aujourd'hui.",
+            },
         },
         {
             "id": "date_fin",
             "type": "date",
             "label": "Dernier jour d'occupation",
             "required": True,
+            "after": {"field": "date_debut"},
         },
         {
             "id": "emplacement",
@@ -497,9 +509,9 @@ FIELDS = {
 }
 
 # --- Organizations --------------------------------------------------------------------------
-WEEKDAY_HOURS = (
-    "Du lundi au vendredi : 8 h 30 – 12 h et 13 h 30 – 17 h 30\n"
-    "Samedi : 9 h – 12 h (accueil et état civil uniquement)"
+# The town hall's hours (the place's, in guichet/demo/info.py), as its services show them.
+WEEKDAY_HOURS = info.french_week_lines(
+    info.HALL_HOURS, notes={5: "accueil et état civil uniquement"}
 )
 
 DEMOVILLE = {
@@ -512,6 +524,23 @@ DEMOVILLE = {
         "phone": "01 99 00 12 00",
         "email": "contact@demoville.test",
         "website": "https://www.demoville.test",
+        # The commune's territory (a rough outline): no point on a map is accepted outside.
+        "area": {
+            "type": "Polygon",
+            "coordinates": [
+                [
+                    [2.100, 46.986],
+                    [2.108, 46.980],
+                    [2.128, 46.979],
+                    [2.138, 46.986],
+                    [2.138, 46.999],
+                    [2.128, 47.004],
+                    [2.108, 47.004],
+                    [2.100, 46.998],
+                    [2.100, 46.986],
+                ]
+            ],
+        },
     },
     "default": True,
     # Its places, information pages and questions (guichet/demo/info.py).
@@ -520,6 +549,45 @@ DEMOVILLE = {
     "town": "Démoville",
     "center": (46.9935, 2.1172),
     "case_count": 500,
+    # A client of the REST API with every scope on every service (docs/api.md's examples).
+    "api_client": {"name": "Démo (toutes les portées)", "key": "demo-api-key"},
+    # Demands the family portal handles for the printed citizen login, shown in her space
+    # beside her requests (cases/external.py; docs/api.md, "Demands handled elsewhere").
+    "external_demands": {
+        "client": {"name": "Portail Famille"},
+        "demands": [
+            {
+                "external_ref": "FAM-2026-0117",
+                "title": "Inscription à la cantine scolaire",
+                "status": "waiting",
+                "status_label": "Pièce manquante",
+                "note": "Ajoutez un justificatif de domicile de moins de trois mois.",
+                "url": "https://famille.demoville.test/dossiers/FAM-2026-0117",
+                "days_ago": 2,
+            },
+            {
+                "external_ref": "FAM-2026-0042",
+                "title": "Accueil de loisirs du mercredi",
+                "status": "closed",
+                "status_label": "Inscription validée",
+                "url": "https://famille.demoville.test/dossiers/FAM-2026-0042",
+                "days_ago": 30,
+            },
+        ],
+    },
+    # Its mailbox: mails pushed to POST /inbound/email/ with this secret open questions to
+    # the town hall, and the citizens' replies to its e-mails land on their requests.
+    "mailbox": {
+        "address": "mairie@demoville.test",
+        "procedure": "question-a-la-mairie",
+        "answers": {"sujet": "Autre sujet", "reponse": "Par e-mail"},
+        "secret": "demo-inbound-secret",
+    },
+    # An Open311 client (docs/api.md), and the procedures published on Open311.
+    "open311": {
+        "client": {"name": "Démo Open311", "key": "demo-open311-key"},
+        "services": {"signaler-un-probleme": {"keywords": "voirie, trottoir, éclairage"}},
+    },
     "services": [
         {
             "slug": "voirie-proprete",
@@ -816,6 +884,22 @@ VILLENEUVE = {
         "phone": "01 99 00 34 00",
         "email": "mairie@villeneuve.test",
         "website": "https://www.villeneuve.test",
+        "area": {
+            "type": "Polygon",
+            "coordinates": [
+                [
+                    [2.140, 47.006],
+                    [2.146, 47.002],
+                    [2.168, 47.002],
+                    [2.174, 47.008],
+                    [2.174, 47.020],
+                    [2.166, 47.025],
+                    [2.146, 47.025],
+                    [2.140, 47.019],
+                    [2.140, 47.006],
+                ]
+            ],
+        },
     },
     "default": False,
     "postal_code": "12346",
@@ -916,6 +1000,20 @@ VILLENEUVE = {
             "services": ["accueil"],
         },
     ],
+    # citoyen@demoville.test's requests here (see loader._make_demo_citizen_cases): the demo
+    # promises her requests in both communes, one of them in the hands of agent@villeneuve.test.
+    # Her son holds her mandate here (loader._make_mandate): he wrote on her open report.
+    "mandate": {
+        "helper": "proche@demoville.test",
+        "procedure": "signaler-un-probleme",
+        "message": "Bonjour, je suis le fils de Mme Lefèvre. Le trou s'est agrandi depuis "
+        "son signalement : une voiture y a crevé hier soir.",
+    },
+    "demo_citizen_cases": [
+        ("signaler-un-probleme", 4, "in_progress"),
+        ("acte-etat-civil", 9, "waiting"),
+        ("signaler-un-probleme", 80, "accepted"),
+    ],
     "streets": [
         ("place de l'Église", 47.0132, 2.1561),
         ("Grande Rue", 47.0141, 2.1544),
@@ -929,6 +1027,9 @@ VILLENEUVE = {
 ORGANIZATIONS = [DEMOVILLE, VILLENEUVE]
 
 # --- People ---------------------------------------------------------------------------------
+# The first citizen's son, who holds her mandate in Villeneuve-sur-Démo (not one of the
+# drawn contacts: adding him to CITIZENS would change every draw).
+RELATIVE = ("proche@demoville.test", "Paul", "Lefèvre")
 # The first citizen is the one whose login the summary prints.
 CITIZENS = [
     ("citoyen@demoville.test", "Marie", "Lefèvre"),
@@ -1355,7 +1456,7 @@ def staff_emails() -> set[str]:
 
 
 def citizen_emails() -> set[str]:
-    return {email for email, _first, _last in CITIZENS}
+    return {email for email, _first, _last in [*CITIZENS, RELATIVE]}
 
 
 # --- A procedure with a tacit acceptance: the temporary bar of an association ---------------
@@ -1393,8 +1494,20 @@ FIELDS["bar"] = [
         "required": True,
         "choices": BAR_EVENTS,
     },
-    {"id": "date_debut", "type": "date", "label": "Premier jour", "required": True},
-    {"id": "date_fin", "type": "date", "label": "Dernier jour", "required": True},
+    {
+        "id": "date_debut",
+        "type": "date",
+        "label": "Premier jour",
+        "required": True,
+        "after": {"days_from_today": 0},
+    },
+    {
+        "id": "date_fin",
+        "type": "date",
+        "label": "Dernier jour",
+        "required": True,
+        "after": {"field": "date_debut"},
+    },
     {
         "id": "plein_air",
         "type": "yesno",
@@ -1536,8 +1649,9 @@ REJECTED["bar"] = [
 ]
 
 # --- Deadlines in business days, routing and notification templates --------------------------
+# A street problem has no deadline owed to the citizen: its agents work to the 15 days of
+# processing time the procedure announces (their target, never promised as a date).
 _DEADLINES = {
-    "signaler-un-probleme": {"days": 10, "unit": "business", "at_risk_days": 3},
     "acte-etat-civil": {"days": 5, "unit": "business", "at_risk_days": 2},
     "collecte-encombrants": {"days": 10, "unit": "business", "at_risk_days": 3},
     "reserver-une-salle": {"days": 21, "unit": "calendar", "at_risk_days": 3},
@@ -1548,6 +1662,12 @@ _DEADLINES = {
 for _procedure in DEMOVILLE["procedures"]:
     if _procedure["slug"] in _DEADLINES:
         _procedure["deadline"] = _DEADLINES[_procedure["slug"]]
+
+# Where a missing document holds a procedure up, the citizen is given 15 days to send it
+# (the request for more information says by which date); elsewhere no date is set.
+for _procedure in DEMOVILLE["procedures"]:
+    if _procedure["slug"] in ("acte-etat-civil", "occupation-domaine-public", "reserver-une-salle"):
+        _procedure["answer_days"] = 15
 
 # The town hall's front desk answers questions, but some go straight to the service concerned.
 _QUESTION_ROUTING = [

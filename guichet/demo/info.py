@@ -10,6 +10,76 @@ HALL_HOURS = {
     "5": [["09:00", "12:00"]],
 }
 
+FRENCH_DAYS = ["lundi", "mardi", "mercredi", "jeudi", "vendredi", "samedi", "dimanche"]
+ENGLISH_DAYS = ["Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"]
+
+
+def _same_hours(hours: dict) -> list[tuple[int, int, list]]:
+    """(first day, last day, ranges): the open days, consecutive days with the same hours
+    together."""
+    spans = []
+    for day in range(7):
+        ranges = hours.get(str(day)) or []
+        if not ranges:
+            continue
+        if spans and spans[-1][1] == day - 1 and spans[-1][2] == ranges:
+            spans[-1] = (spans[-1][0], day, ranges)
+        else:
+            spans.append((day, day, ranges))
+    return spans
+
+
+def _french_time(time: str) -> str:
+    """ "08:30" -> "8 h 30", "12:00" -> "12 h"."""
+    hours, minutes = time.split(":")
+    return f"{int(hours)} h" + ("" if minutes == "00" else f" {minutes}")
+
+
+def french_week(hours: dict) -> str:
+    """The week in a French sentence, so that what the FAQ says is what the place's hours
+    are: "du lundi au mercredi de 8 h 30 à 12 h et de 13 h 30 à 17 h 30, le jeudi ..."."""
+    parts = []
+    for first, last, ranges in _same_hours(hours):
+        days = (
+            f"du {FRENCH_DAYS[first]} au {FRENCH_DAYS[last]}"
+            if last > first
+            else f"le {FRENCH_DAYS[first]}"
+        )
+        times = " et ".join(f"de {_french_time(a)} à {_french_time(b)}" for a, b in ranges)
+        parts.append(f"{days} {times}")
+    return ", ".join(parts)
+
+
+def french_week_lines(hours: dict, notes: dict | None = None) -> str:
+    """One line per group of days, as a service's opening hours are written:
+    "Du lundi au mercredi : 8 h 30 – 12 h et 13 h 30 – 17 h 30"; `notes` by first day."""
+    lines = []
+    for first, last, ranges in _same_hours(hours):
+        days = (
+            f"Du {FRENCH_DAYS[first]} au {FRENCH_DAYS[last]}"
+            if last > first
+            else FRENCH_DAYS[first].capitalize()
+        )
+        times = " et ".join(f"{_french_time(a)} – {_french_time(b)}" for a, b in ranges)
+        note = (notes or {}).get(first)
+        lines.append(f"{days} : {times}" + (f" ({note})" if note else ""))
+    return "\n".join(lines)
+
+
+def english_week(hours: dict) -> str:
+    """ "Monday to Wednesday 8:30–12:00 and 13:30–17:30, Thursday ..."."""
+    parts = []
+    for first, last, ranges in _same_hours(hours):
+        days = (
+            f"{ENGLISH_DAYS[first]} to {ENGLISH_DAYS[last]}"
+            if last > first
+            else ENGLISH_DAYS[first]
+        )
+        times = " and ".join(f"{a.lstrip('0')}–{b.lstrip('0')}" for a, b in ranges)
+        parts.append(f"{days} {times}")
+    return ", ".join(parts)
+
+
 PLACES = [
     {
         "slug": "hotel-de-ville",
@@ -58,6 +128,30 @@ PLACES = [
     },
 ]
 
+# Appointments at the town hall: agenda, service, counters, meeting types (name, minutes,
+# people per meeting, documents to bring).
+DOCUMENTS = (
+    "Le numéro de pré-demande en ligne\nUne photo d'identité de moins de six mois\n"
+    "Un justificatif de domicile\nL'ancien titre, ou une déclaration de perte ou de vol"
+)
+AGENDAS = [
+    (
+        "Passeports et cartes d'identité",
+        "etat-civil",
+        ["Guichet 1", "Guichet 2"],
+        [("Passeport", 20, 4, DOCUMENTS), ("Carte d'identité", 20, 4, DOCUMENTS)],
+    ),
+    (
+        "État civil",
+        "etat-civil",
+        ["Accueil état civil"],
+        [
+            ("Déclaration de naissance ou de reconnaissance", 30, 2, "Pièces d'identité"),
+            ("Dossier de mariage ou de PACS", 45, 2, "Pièces d'identité, justificatifs"),
+        ],
+    ),
+]
+
 # kind, title, summary, body, themes, life events, procedures, places, related (slugs).
 PAGES = [
     (
@@ -65,7 +159,8 @@ PAGES = [
         "Passeport et carte d'identité",
         "Sur rendez-vous, en mairie : les pièces à préparer et les délais.",
         "## Prendre rendez-vous\n\nLes demandes se déposent **sur rendez-vous** à l'accueil "
-        "de l'hôtel de ville, du lundi au samedi matin. Comptez 20 minutes.\n\n"
+        "de l'hôtel de ville, du lundi au samedi matin. Comptez 20 minutes. "
+        "[Prendre rendez-vous en ligne](/rendez-vous/)\n\n"
         "## Pièces à fournir\n\n- une pré-demande en ligne (numéro à présenter)\n"
         "- une photo d'identité de moins de six mois\n- un justificatif de domicile\n"
         "- l'ancien titre, ou une déclaration de perte ou de vol\n\n"
@@ -471,9 +566,10 @@ PAGES = [
     (
         "faq",
         "Quels sont les horaires de la mairie ?",
-        "Du lundi au vendredi 8 h 30 – 12 h et 13 h 30 – 17 h 30, le samedi matin.",
-        "L'hôtel de ville est ouvert du lundi au vendredi de 8 h 30 à 12 h et de 13 h 30 à "
-        "17 h 30 (19 h le jeudi), et le samedi de 9 h à 12 h pour l'accueil et l'état civil.",
+        "Du lundi au vendredi et le samedi matin : les horaires de l'hôtel de ville.",
+        # Written from the place's hours, so that the two never disagree.
+        f"L'hôtel de ville est ouvert {french_week(HALL_HOURS)}. Le samedi matin, seuls "
+        "l'accueil et l'état civil sont ouverts.",
         ["general"],
         [],
         ["question-a-la-mairie"],
@@ -512,9 +608,9 @@ ENGLISH = {
     ),
     "Quels sont les horaires de la mairie ?": (
         "What are the town hall's opening hours?",
-        "Monday to Friday 8:30–12:00 and 13:30–17:30, Saturday morning.",
-        "The town hall is open Monday to Friday, 8:30 to 12:00 and 13:30 to 17:30 (19:00 on "
-        "Thursdays), and on Saturday from 9:00 to 12:00 for the front desk and civil status.",
+        "Monday to Friday and Saturday morning: the town hall's opening hours.",
+        f"The town hall is open {english_week(HALL_HOURS)}. On Saturday mornings, only the "
+        "front desk and civil status are open.",
     ),
 }
 # Pages whose review date has passed: the back office flags them to their author.

@@ -6,6 +6,7 @@ backdated with their `submitted_at` / `at` arguments, inside `suppress_dispatch(
 loading a year of history sends no e-mail. A seeded random generator makes every load the same.
 """
 
+import contextlib
 import copy
 import datetime
 import random
@@ -18,16 +19,22 @@ from django.db import transaction
 from django.utils import timezone
 
 from guichet.accounts.models import User
+from guichet.appointments.actions import BookingError, book_appointment
+from guichet.appointments.availability import free_slots_for
+from guichet.appointments.models import Agenda, Counter, MeetingType
 from guichet.cases import actions
+from guichet.cases.external import push_external_demand
 from guichet.cases.models import Case, Channel
 from guichet.cases.tasks import suppress_dispatch
 from guichet.catalog.actions import publish_procedure, save_info_page
-from guichet.catalog.models import InfoPage, Procedure
+from guichet.catalog.models import InfoPage, Open311Service, Procedure
 from guichet.catalog.workflow import default_workflow
+from guichet.notify.models import Mailbox, secret_hash
+from guichet.organization.api_clients import create_api_client
 from guichet.organization.models import Membership, Organization, Place, Role, Service
 from guichet.organization.places import add_closure, save_place
 
-from . import data, info
+from . import data, english, info
 
 PASSWORD = "demo-guichet"
 SEED = 2026
@@ -147,6 +154,7 @@ def reset() -> None:
     services they protect)."""
     organizations = demo_organizations()
     actions.delete_cases(cases=Case.objects.filter(organization__in=organizations))
+    Mailbox.objects.filter(organization__in=organizations).delete()
     Procedure.objects.filter(organization__in=organizations).delete()
     Service.objects.filter(organization__in=organizations).delete()
     organizations.delete()
@@ -190,7 +198,11 @@ def _load_organization(spec, rng, now, citizens, password) -> tuple[Organization
     is_default = spec["default"] and not Organization.objects.filter(is_default=True).exists()
     organization = Organization.objects.create(**spec["organization"], is_default=is_default)
     services = {
-        item["slug"]: Service.objects.create(organization=organization, **item)
+        item["slug"]: Service.objects.create(
+            organization=organization,
+            translations=english.object_translations(item, english.SERVICE_TEXTS),
+            **item,
+        )
         for item in spec["services"]
     }
     procedures = []
@@ -201,6 +213,10 @@ def _load_organization(spec, rng, now, citizens, password) -> tuple[Organization
             transition.setdefault("actions", [])
             transition["actions"] += item.get("workflow_actions", {}).get(transition["code"], [])
         item.pop("workflow_actions", None)
+        answer_days = item.pop("answer_days", None)
+        for state in workflow["states"]:
+            if state["category"] == "waiting" and answer_days:
+                state["answer_days"] = answer_days
         procedure = Procedure.objects.create(
             organization=organization,
             service=services[item.pop("service")],
@@ -208,6 +224,9 @@ def _load_organization(spec, rng, now, citizens, password) -> tuple[Organization
             workflow=workflow,
             **item,
         )
+        # Every text in English too, frozen with the version (guichet/demo/english.py).
+        procedure.translations = english.procedure_translations(procedure)
+        procedure.save(update_fields=["translations"])
         publish_procedure(procedure=procedure)
         procedure.refresh_from_db()
         procedures.append((procedure, kind, weight))
@@ -237,15 +256,131 @@ def _load_organization(spec, rng, now, citizens, password) -> tuple[Organization
         )
         _load_information(organization, services, admin.user if admin else None, rng, now)
 
+    if spec.get("api_client"):
+        create_api_client(
+            organization=organization,
+            actor=None,
+            can_read=True,
+            can_write=True,
+            can_push_demands=True,
+            all_services=True,
+            **spec["api_client"],
+        )
+
+    if spec.get("mailbox"):
+        _make_mailbox(organization, procedures, spec["mailbox"])
+    if spec.get("open311"):
+        _load_open311(organization, spec["open311"])
+
     dates = sorted(_submission(rng, now) for _ in range(spec["case_count"]))
     weights = [weight for _procedure, _kind, weight in procedures]
     with suppress_dispatch():
         for submitted_at, channel in dates:
             procedure, kind, _weight = rng.choices(procedures, weights)[0]
             _make_case(context, procedure, kind, submitted_at, channel)
+        _make_demo_citizen_cases(context, procedures)
+        if spec.get("external_demands"):
+            _load_external_demands(context, spec["external_demands"])
+        if spec.get("mandate"):
+            _make_mandate(context, spec["mandate"], password)
         _apply_tacit_decisions(organization, now)
         _label_cases(organization)
-    return organization, len(dates)
+    return organization, Case.objects.filter(organization=organization).count()
+
+
+def _load_external_demands(context: Context, spec: dict) -> None:
+    """Demands another system (the family portal) handles for the printed citizen login, as
+    it would push them through the API: they show in her space beside her requests."""
+    client, _key = create_api_client(
+        organization=context.organization,
+        actor=None,
+        can_read=False,
+        can_push_demands=True,
+        all_services=True,
+        **spec["client"],
+    )
+    for item in spec["demands"]:
+        days_ago = item.get("days_ago", 0)
+        push_external_demand(
+            client=client,
+            citizen=context.citizens[0],
+            status_at=context.now - datetime.timedelta(days=days_ago),
+            **{key: value for key, value in item.items() if key != "days_ago"},
+        )
+
+
+def _make_mailbox(organization, procedures, spec: dict) -> None:
+    procedure = next(p for p, _kind, _weight in procedures if p.slug == spec["procedure"])
+    Mailbox.objects.create(
+        organization=organization,
+        address=spec["address"],
+        procedure=procedure,
+        answers=spec["answers"],
+        inbound_secret_hash=secret_hash(spec["secret"]),
+    )
+
+
+def _load_open311(organization, spec) -> None:
+    """The demo's Open311 client and the procedures it sees as services."""
+    create_api_client(
+        organization=organization,
+        actor=None,
+        can_read=True,
+        can_write=True,
+        all_services=True,
+        **spec["client"],
+    )
+    for slug, options in spec["services"].items():
+        procedure = Procedure.objects.get(organization=organization, slug=slug)
+        Open311Service.objects.create(procedure=procedure, **options)
+
+
+def _make_demo_citizen_cases(context: Context, procedures) -> None:
+    """The requests that the printed citizen login is promised in this commune (the drawn ones
+    may give her none): each (procedure slug, days ago, outcome), filed on the web."""
+    account = context.citizens[0]
+    person = Person(
+        account.first_name, account.last_name, account.email, account.phone, account=account
+    )
+    kinds = {procedure.slug: (procedure, kind) for procedure, kind, _weight in procedures}
+    for slug, days_ago, outcome in context.spec.get("demo_citizen_cases", []):
+        procedure, kind = kinds[slug]
+        submitted_at = context.now - datetime.timedelta(days=days_ago, hours=3)
+        _make_case(
+            context, procedure, kind, submitted_at, Channel.WEB, person=person, outcome=outcome
+        )
+
+
+def _make_mandate(context: Context, spec: dict, password: str) -> None:
+    """The printed citizen's son holds her mandate for every procedure of this commune, and
+    wrote on her latest open request for her: through the domain actions, so that the journal
+    reads "par Paul Lefèvre pour Marie Lefèvre" and her space shows what he did."""
+    citizen = context.citizens[0]
+    email, first_name, last_name = data.RELATIVE
+    helper = _account(email, password=password, first_name=first_name, last_name=last_name)
+    actions.grant_mandate(
+        organization=context.organization,
+        citizen=citizen,
+        helper_email=helper.email,
+        all_procedures=True,
+        expires_on=timezone.localdate(context.now) + datetime.timedelta(days=365),
+    )
+    case = (
+        Case.objects.open()
+        .filter(
+            organization=context.organization, citizen=citizen, procedure__slug=spec["procedure"]
+        )
+        .order_by("-created_at")
+        .first()
+    )
+    if case is not None:
+        actions.post_message(
+            case=case,
+            body=spec["message"],
+            from_citizen=True,
+            author=helper,
+            at=min(context.now, case.created_at + datetime.timedelta(days=1)),
+        )
 
 
 # Labels agents put on cases, and on which: every n-th open case of a procedure whose slug
@@ -272,6 +407,7 @@ def _load_information(organization, services, author, rng, now) -> None:
         place = save_place(
             organization=organization,
             services=[services[name] for name in item.pop("services")],
+            translations=english.object_translations(item, english.PLACE_TEXTS),
             **item,
         )
         Place.objects.filter(pk=place.pk).update(slug=slug)
@@ -312,12 +448,110 @@ def _load_information(organization, services, author, rng, now) -> None:
         title, related = item[1], item[8]
         if related:
             pages[title].related_pages.set([pages[other] for other in related])
+    _load_appointments(organization, services, places["hotel-de-ville"], rng, now)
     for page in pages.values():  # what readers said over the year
         InfoPage.objects.filter(pk=page.pk).update(
             helpful_count=rng.randint(3, 60),
             unhelpful_count=rng.randint(0, 8),
             answered_count=rng.randint(0, 25),
         )
+
+
+def _load_appointments(organization, services, place, rng, now) -> None:
+    """The town hall's agendas, about half of their slots booked over the coming weeks."""
+    citizens = list(data.CITIZENS)
+    for name, service, counters, meeting_types in info.AGENDAS:
+        agenda = Agenda.objects.create(
+            organization=organization,
+            service=services[service],
+            place=place,
+            name=name,
+            min_delay_hours=2,
+            max_delay_days=42,
+            buffer_minutes=5 if len(counters) == 1 else 0,
+        )
+        for counter in counters:
+            Counter.objects.create(agenda=agenda, name=counter)
+        for title, minutes, people, documents in meeting_types:
+            meeting_type = MeetingType.objects.create(
+                agenda=agenda,
+                name=title,
+                duration_minutes=minutes,
+                max_people=people,
+                documents=documents,
+                one_per_person=False,
+            )
+            today = timezone.localdate(now)
+            for slot in free_slots_for(
+                meeting_type,
+                first_day=today,
+                last_day=today + datetime.timedelta(days=28),
+                now=now,
+            ):
+                if rng.random() < 0.4:
+                    email, first, last = rng.choice(citizens)
+                    with contextlib.suppress(BookingError):  # taken by the other type
+                        book_appointment(
+                            meeting_type=meeting_type,
+                            start=slot.start,
+                            name=f"{first} {last}",
+                            email=email,
+                            people=rng.choice([1, 1, 1, 2, 3]) if people > 1 else 1,
+                            notify=False,
+                            now=now,
+                        )
+    _load_wedding_procedure(organization, services)
+
+
+def _load_wedding_procedure(organization, services) -> None:
+    """A procedure whose form books an appointment: the wedding or PACS file is handed in at
+    the civil-status desk, at a slot chosen in the form."""
+    meeting_type = MeetingType.objects.get(
+        agenda__organization=organization, name="Dossier de mariage ou de PACS"
+    )
+    procedure = Procedure.objects.create(
+        organization=organization,
+        service=services["etat-civil"],
+        title="Préparer son mariage ou son PACS",
+        slug="mariage-pacs",
+        theme="etat-civil",
+        processing_days=10,
+        summary="Le dossier se dépose en mairie : choisissez le rendez-vous en ligne.",
+        description=(
+            "Le dossier de mariage ou de PACS se remet en main propre à l'accueil de l'état "
+            "civil, par les deux futurs époux ou partenaires. Dites-nous ce que vous préparez "
+            "et choisissez le créneau du dépôt : la liste des pièces vous est envoyée avec la "
+            "confirmation du rendez-vous."
+        ),
+        fields=[
+            {
+                "id": "union",
+                "type": "choice",
+                "widget": "radio",
+                "label": "Vous préparez",
+                "required": True,
+                "choices": ["Un mariage", "Un PACS"],
+            },
+            {
+                "id": "ceremonie",
+                "type": "date",
+                "label": "Date souhaitée (mariage)",
+                "condition": {"field": "union", "op": "equals", "value": "Un mariage"},
+            },
+            {
+                "id": "depot",
+                "type": "slot",
+                "label": "Rendez-vous pour déposer le dossier",
+                "required": True,
+                "meeting_type": meeting_type.pk,
+            },
+        ],  # fmt: skip
+        workflow=default_workflow(),
+    )
+    # Every text in English too, frozen with the version (guichet/demo/english.py).
+    procedure.translations = english.procedure_translations(procedure)
+    procedure.save(update_fields=["translations"])
+    publish_procedure(procedure=procedure)
 
 
 def _apply_tacit_decisions(organization, now) -> None:
@@ -403,6 +637,7 @@ def _answers(kind: str, rng: random.Random, person: Person, day: datetime.date, 
         else:
             low, high = years[certificate]
             event = datetime.date(rng.randint(low, high), rng.randint(1, 12), rng.randint(1, 28))
+            event = min(event, day - DAY)  # an event before the request
         if relation == "La personne concernée":
             last_name, first_names = person.last_name, person.first_name
         else:
@@ -555,7 +790,7 @@ def _steps(rng: random.Random, outcome: str, kind: str) -> list[str]:
     if outcome == "no_answer":
         return steps + ["ask", "close_no_answer"]
     if rng.random() < asks:
-        steps += ["ask", "reply", "resume"]
+        steps += ["ask", "reply"]  # the citizen's answer resumes the case (and its clock)
     if rng.random() < 0.12:
         steps += ["follow_up", "follow_up_answer"]
     if outcome == "in_progress":
@@ -597,10 +832,12 @@ def _office_hours(moment: datetime.datetime) -> datetime.datetime:
     return start + datetime.timedelta(seconds=seconds * 9.5 / 24)
 
 
-def _make_case(context: Context, procedure, kind, submitted_at, channel) -> Case:
+def _make_case(
+    context: Context, procedure, kind, submitted_at, channel, person=None, outcome=None
+) -> Case:
     rng = context.rng
     service_agents = context.handlers[procedure.service_id]
-    person = _contact(context, channel)
+    person = person or _contact(context, channel)
     address, latitude, longitude = "", None, None
     if procedure.asks_location:
         address, latitude, longitude = context.address()
@@ -623,7 +860,7 @@ def _make_case(context: Context, procedure, kind, submitted_at, channel) -> Case
     # The routing rules may have sent the case to another service: its agents handle it.
     handler = rng.choice(context.handlers.get(case.service_id) or service_agents)
     age = (context.now - submitted_at) / DAY
-    outcome = _outcome(rng, age)
+    outcome = outcome or _outcome(rng, age)
     if kind == "bar" and age > 16 and outcome in CLOSED_OUTCOMES and rng.random() < 0.2:
         outcome = "received"  # left unanswered: silence will mean consent
     steps = _steps(rng, outcome, kind)
@@ -634,7 +871,7 @@ def _make_case(context: Context, procedure, kind, submitted_at, channel) -> Case
         if tacit and _decided_by_silence(case, at, running_since):
             break  # the worker decided first: nobody acted on the case after that
         _apply(context, case, kind, step, at, handler, person)
-        if step == "resume":
+        if step == "reply":  # the citizen's answer started the clock again
             running_since = at
     return case
 
@@ -679,8 +916,6 @@ def _apply(context, case, kind, step, at, handler, person) -> None:
             author=person.account,
             at=at,
         )
-    elif step == "resume":
-        move("resume")
     elif step == "follow_up":
         actions.post_message(
             case=case,

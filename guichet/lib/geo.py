@@ -8,6 +8,7 @@ A few services per organization and polygons of a few thousand vertices need not
 than the plain ray-casting test here, behind a bounding-box check.
 """
 
+import decimal
 import math
 from numbers import Real
 
@@ -236,6 +237,37 @@ def area_contains(area, *, latitude: float, longitude: float) -> bool:
     except (KeyError, IndexError, TypeError, ValueError, ZeroDivisionError):
         return False
     return False
+
+
+def location_error(latitude, longitude, area=None) -> str | None:
+    """Why a point given for a case cannot be accepted, as a sentence, or None when it can
+    (or when there is none). Both coordinates are needed, numbers, within the Earth's ranges,
+    and inside `area` (the organization's territory) when one is known and valid."""
+    if latitude is None and longitude is None:
+        return None
+    if latitude is None or longitude is None:
+        return _("Une position a besoin d'une latitude et d'une longitude.")
+    if not all(
+        isinstance(value, Real | decimal.Decimal)
+        and not isinstance(value, bool)
+        and math.isfinite(value)
+        for value in (latitude, longitude)
+    ):
+        return _("La position se donne en deux nombres : une latitude et une longitude.")
+    if not (-90 <= latitude <= 90 and -180 <= longitude <= 180):
+        return _("Cette position n'existe pas.")
+    # An area stored before it was checked must not stop a case from being filed.
+    inside = (
+        not area
+        or area_errors(area)
+        or area_contains(area, latitude=float(latitude), longitude=float(longitude))
+    )
+    if not inside:
+        return _(
+            "Ce point est en dehors du territoire de la collectivité : placez-le sur le "
+            "lieu concerné, ou laissez la position vide."
+        )
+    return None
 
 
 # --- Distances ------------------------------------------------------------------------------

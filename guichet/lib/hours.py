@@ -79,3 +79,17 @@ def status_at(week: dict, closures, moment: datetime.datetime):
         if now < start:
             return False, start
     return False, None
+
+
+def next_opening(week: dict, closures, moment: datetime.datetime, days: int = 60):
+    """(day, "HH:MM") of the next opening after `moment` (local time), today included,
+    skipping closed days and exceptional closures; None when nothing opens within `days`."""
+    now = moment.strftime("%H:%M")
+    for offset in range(days + 1):
+        day = moment.date() + datetime.timedelta(days=offset)
+        if is_closed_on(day, closures):
+            continue
+        for start, _end in week.get(str(day.weekday()), []):
+            if offset or now < start:
+                return day, start
+    return None

@@ -7,6 +7,9 @@ uses it to index words and to correct a query's typing mistakes against the word
 import re
 import unicodedata
 
+from rapidfuzz import process
+from rapidfuzz.distance import OSA
+
 WORD = re.compile(r"\w+", re.UNICODE)
 
 # Words that say nothing of a page's subject; PostgreSQL's French configuration drops much
@@ -35,39 +38,46 @@ def words(text: str, *, keep_stop_words: bool = False) -> list[str]:
     return [w for w in found if keep_stop_words or w not in STOP_WORDS]
 
 
-def within_one_edit(a: str, b: str) -> bool:
-    """Whether `b` is `a` with at most one letter inserted, deleted, replaced, or two
-    neighbours swapped (Damerau-Levenshtein distance <= 1)."""
-    if a == b:
-        return True
-    la, lb = len(a), len(b)
-    if abs(la - lb) > 1:
-        return False
-    if la == lb:
-        diff = [i for i in range(la) if a[i] != b[i]]
-        if len(diff) == 1:
-            return True
-        return (
-            len(diff) == 2
-            and diff[1] == diff[0] + 1
-            and a[diff[0]] == b[diff[1]]
-            and a[diff[1]] == b[diff[0]]
-        )
-    if la > lb:
-        a, b, la, lb = b, a, lb, la
-    # b has one more letter: skip it at the first difference, the rest must be equal.
-    i = 0
-    while i < la and a[i] == b[i]:
-        i += 1
-    return a[i:] == b[i + 1 :]
+# Typing mistakes forgiven in a query's word, by its length: none below four letters (too
+# many neighbours to guess), one up to six, two from seven, as search engines do
+# (Elasticsearch's "AUTO" fuzziness: 0, 1, 2 edits).
+ONE_EDIT_FROM = 4
+TWO_EDITS_FROM = 7
+# At most this many corrections of one word go into the query, the closest first.
+MAX_NEAR_WORDS = 16
 
 
-def near_words(word: str, vocabulary, *, min_length: int = 4) -> list[str]:
-    """The words of `vocabulary` one edit away from `word` (a typing mistake), for words of
-    at least `min_length` letters: shorter ones have too many neighbours to guess."""
-    if len(word) < min_length:
+def max_edits(word: str) -> int:
+    """How many typing mistakes are forgiven in `word`. Numbers are never corrected: 2025 is
+    not a typo of 2024, nor one postcode of another."""
+    if not word.isalpha() or len(word) < ONE_EDIT_FROM:
+        return 0
+    return 1 if len(word) < TWO_EDITS_FROM else 2
+
+
+def near_words(word: str, vocabulary) -> list[tuple[str, int]]:
+    """The words of `vocabulary` (a sequence) at most `max_edits(word)` typing mistakes away
+    from `word`, with their distance, closest first. A mistake is a letter inserted, deleted,
+    replaced, or two neighbours swapped (Damerau-Levenshtein distance, in its "optimal string
+    alignment" form, as Lucene counts it). A first letter that differs costs one more, as in
+    Meilisearch: people rarely mistype it, and most look-alikes a long word has in a
+    vocabulary start otherwise ("poubelle" and "nouvelle", "licence" and "silence"). The words
+    that start with `word` are left out: a prefix search finds them as typed.
+
+    The scan is linear in the vocabulary but done in C++ by rapidfuzz, bit-parallel, the
+    cut-off pruning most words on their length: about 1 ms for 10,000 words, 3 ms for 20,000
+    on a loaded core."""
+    edits = max_edits(word)
+    if not edits:
         return []
-    return sorted(other for other in vocabulary if other != word and within_one_edit(word, other))
+    near = []
+    for other, distance, _index in process.extract(
+        word, vocabulary, scorer=OSA.distance, score_cutoff=edits, limit=None
+    ):
+        distance += other[:1] != word[:1]
+        if distance <= edits and not other.startswith(word):
+            near.append((distance, other))
+    return [(other, distance) for distance, other in sorted(near)[:MAX_NEAR_WORDS]]
 
 
 def free_slug(base: str, taken) -> str:
@@ -94,3 +104,20 @@ def tsquery(terms, *, every: bool) -> str:
     """PostgreSQL to_tsquery: the same, in its syntax."""
     groups = ["(" + " | ".join([f"{w}:*", *near]) + ")" for w, near in terms]
     return (" & " if every else " | ").join(groups)
+
+
+# The largest value of a BigAutoField (a 64-bit signed integer).
+MAX_ID = 2**63 - 1
+
+
+def parse_id(value) -> int | None:
+    """The positive integer (a row's id) that `value` writes in ASCII digits, or None.
+
+    str.isdigit() accepts "①" or "٣", which int() refuses or reads; and a database refuses
+    numbers beyond 64 bits: what comes from a request is checked here before it is used.
+    """
+    if not isinstance(value, str) or not value.isascii() or not value.isdigit():
+        return None
+    if len(value) > 19 or int(value) > MAX_ID:
+        return None
+    return int(value)

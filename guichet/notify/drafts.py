@@ -31,7 +31,11 @@ def send_draft_link(draft, *, language: str = "fr") -> OutgoingEmail:
         subject = render_to_string("notify/email/draft_link_subject.txt", context)
         body = render_to_string("notify/email/draft_link.txt", context)
     email = OutgoingEmail.objects.create(
-        to=draft.email, subject=" ".join(subject.split()), body=body
+        to=draft.email,
+        subject=" ".join(subject.split()),
+        body=body,
+        sender=organization.email_from,
+        organization=organization,
     )
     transaction.on_commit(lambda: send_email.enqueue(email.pk))
     return email

@@ -9,13 +9,16 @@ from django.urls import reverse
 from django.utils import translation
 from django.utils.translation import gettext
 
+from guichet.cases.acknowledgement import acknowledgement_moment
 from guichet.cases.actions import MERGED_EXPLANATION
 from guichet.cases.models import EventKind, Message
 from guichet.cases.templating import render_admin_template, template_variables
+from guichet.catalog.translations import localized_template
 from guichet.lib.phone import can_receive_sms
 from guichet.organization.models import Place
 from guichet.organization.places import upcoming_closures, week_lines
 
+from .addresses import new_message_id, reply_address
 from .models import OutgoingEmail, OutgoingSMS
 from .sms import MAX_LENGTH as SMS_MAX_LENGTH
 from .sms import sms_enabled
@@ -25,13 +28,30 @@ logger = logging.getLogger(__name__)
 SUBJECT_MAX_LENGTH = 300
 
 
+def _threading(case) -> dict:
+    """From, Message-ID and Reply-To of an e-mail about `case`: the citizen's answer comes
+    back to the case (guichet/notify/inbound.py)."""
+    return {
+        "organization_id": case.organization_id,
+        "sender": case.organization.email_from,
+        "message_id": new_message_id(case.organization),
+        "reply_to": reply_address(case),
+    }
+
+
 def _queue(event, to: str, template: str, context: dict) -> None:
     from .tasks import send_email
 
     subject = render_to_string(f"notify/email/{template}_subject.txt", context).strip()
     body = render_to_string(f"notify/email/{template}.txt", context)
     email, created = OutgoingEmail.objects.get_or_create(
-        event=event, to=to, defaults={"subject": " ".join(subject.split()), "body": body}
+        event=event,
+        to=to,
+        defaults={
+            "subject": " ".join(subject.split()),
+            "body": body,
+            **_threading(event.case),
+        },
     )
     if created:
         transaction.on_commit(lambda: send_email.enqueue(email.pk))
@@ -43,7 +63,11 @@ def _queue_text(event, to: str, subject: str, body: str) -> None:
     email, created = OutgoingEmail.objects.get_or_create(
         event=event,
         to=to,
-        defaults={"subject": " ".join(subject.split())[:SUBJECT_MAX_LENGTH], "body": body},
+        defaults={
+            "subject": " ".join(subject.split())[:SUBJECT_MAX_LENGTH],
+            "body": body,
+            **_threading(event.case),
+        },
     )
     if created:
         transaction.on_commit(lambda: send_email.enqueue(email.pk))
@@ -56,7 +80,14 @@ def _queue_procedure_template(event, key: str, context: dict) -> bool:
     if not isinstance(template, dict):
         logger.warning("Case %s: no notification template %r", case.pk, key)
         return False
-    variables = template_variables(case, context["state"], event.payload.get("comment", ""))
+    # In the case's language (the caller overrides it), the French where untranslated.
+    template = localized_template(template, case.version.translations, key)
+    variables = template_variables(
+        case,
+        context["state"],
+        event.payload.get("comment", ""),
+        answer_by=context.get("answer_by"),
+    )
     try:
         subject = render_admin_template(template.get("subject", ""), variables)
         body = render_admin_template(template.get("body", ""), variables)
@@ -80,8 +111,12 @@ def places_of(service_id) -> list[dict]:
 
 
 def sms_number(case) -> str:
-    """The number to text about `case`: its citizen's, when they asked for SMS and SMS are on."""
+    """The number to text about `case`: its citizen's, when they asked for SMS and SMS are on,
+    or the one an agent noted when the citizen asked to be answered by SMS."""
     citizen = case.citizen
+    if case.reply_by == "sms" and sms_enabled():
+        # Filed by an agent for someone to be answered by text (cases.models.ReplyBy).
+        return case.contact_phone if can_receive_sms(case.contact_phone) else ""
     if not (sms_enabled() and citizen and citizen.notify_sms and citizen.phone):
         return ""
     return citizen.phone if can_receive_sms(citizen.phone) else ""
@@ -92,7 +127,9 @@ def _queue_sms(event, to: str, template: str, context: dict) -> None:
 
     text = " ".join(render_to_string(f"notify/sms/{template}.txt", context).split())
     sms, created = OutgoingSMS.objects.get_or_create(
-        event=event, to=to, defaults={"body": text[:SMS_MAX_LENGTH]}
+        event=event,
+        to=to,
+        defaults={"body": text[:SMS_MAX_LENGTH], "organization_id": event.case.organization_id},
     )
     if created:
         transaction.on_commit(lambda: send_sms.enqueue(sms.pk))
@@ -127,6 +164,23 @@ def _tell_merged_citizens(event) -> None:
             _queue(event, duplicate.contact_email, "merged_status", context)
 
 
+def _waiting_context(case, payload: dict) -> dict:
+    """What the e-mail of a request for more information says: the date by which to answer
+    (or that there is none), and whether the clock stopped and restarts with the answer."""
+    answer_by = payload.get("answer_by")
+    paused = any(
+        isinstance(done, dict) and done.get("type") == "pause_deadline" and "skipped" not in done
+        for done in payload.get("actions", [])
+    )
+    reply = case.get_workflow().reply_transition(payload["to"], payload.get("from", ""))
+    return {
+        "waiting": True,
+        "answer_by": datetime.date.fromisoformat(answer_by) if answer_by else None,
+        "clock_paused": paused,
+        "resumes_on_reply": reply is not None,
+    }
+
+
 def on_case_event(event) -> None:
     """Notifies the citizen of what the event means to them, by e-mail and, when they asked
     for it, by SMS. A citizen with an account chooses (User.notify_email, notify_sms); the
@@ -153,6 +207,8 @@ def on_case_event(event) -> None:
         if event.kind == EventKind.TRANSITIONED:
             context["state"] = case.get_workflow().state(event.payload["to"])
             context["comment"] = event.payload.get("comment", "")
+            if context["state"].is_waiting:
+                context.update(_waiting_context(case, event.payload))
         elif event.kind == EventKind.TACIT_DECISION:
             context["state"] = case.get_workflow().state(event.payload.get("to", case.state))
             context["decision"] = event.payload.get("decision")
@@ -162,6 +218,8 @@ def on_case_event(event) -> None:
             context["message"] = Message.objects.get(pk=event.payload["message"])
         elif event.kind == EventKind.SUBMITTED:
             context["places"] = places_of(case.service_id)
+            # The acknowledgement of receipt (PDF) goes with this e-mail, or follows later.
+            context["acknowledgement"] = acknowledgement_moment(case)
         elif event.kind == EventKind.MERGED:
             context["state"] = case.get_workflow().state(event.payload.get("to", case.state))
             context["comment"] = gettext(MERGED_EXPLANATION)

@@ -14,6 +14,7 @@
 
 import json
 import logging
+import unicodedata
 import urllib.error
 import urllib.request
 from urllib.parse import urlsplit
@@ -24,6 +25,53 @@ logger = logging.getLogger(__name__)
 
 # Three concatenated SMS at most; the notices are written to fit in one or two.
 MAX_LENGTH = 459
+
+
+# GSM 03.38: the 7-bit alphabet of a text message (160 characters in one SMS), and its
+# extension table, whose characters take two. One character outside them turns the whole
+# message into UCS-2, 70 characters an SMS.
+GSM_BASIC = frozenset(
+    "@£$¥èéùìòÇ\nØø\rÅåΔ_ΦΓΛΩΠΨΣΘΞÆæßÉ !\"#¤%&'()*+,-./0123456789:;<=>?¡"
+    "ABCDEFGHIJKLMNOPQRSTUVWXYZÄÖÑÜ§¿abcdefghijklmnopqrstuvwxyzäöñüà"
+)
+GSM_EXTENSION = frozenset("^{}\\[~]|€\f")
+GSM_SINGLE, GSM_PART = 160, 153
+UCS2_SINGLE, UCS2_PART = 70, 67
+# Typography that has a plain GSM equivalent.
+_GSM_LOOKALIKES = str.maketrans(
+    {
+        "\u2019": "'", "\u2018": "'", "\u201c": '"', "\u201d": '"', "«": '"', "»": '"',
+        "\u2013": "-", "\u2014": "-", "\u2026": "...", "\u00a0": " ", "\u202f": " ",
+    }
+)  # fmt: skip
+
+
+def gsm_text(text: str) -> str:
+    """`text` in the GSM alphabet where it can be: the accents GSM lacks dropped (ô -> o,
+    ç -> c; é, è, à stay), typographic quotes and dashes made plain. A character with no
+    such equivalent is kept (the message then goes as UCS-2)."""
+    out = []
+    for char in text.translate(_GSM_LOOKALIKES):
+        if char in GSM_BASIC or char in GSM_EXTENSION:
+            out.append(char)
+            continue
+        plain = "".join(
+            c for c in unicodedata.normalize("NFKD", char) if not unicodedata.combining(c)
+        )
+        out.append(plain if plain and all(c in GSM_BASIC for c in plain) else char)
+    return "".join(out)
+
+
+def sms_size(text: str) -> tuple[int, int, bool]:
+    """(characters as the network counts them, SMS it takes, whether it is GSM 7-bit)."""
+    if all(char in GSM_BASIC or char in GSM_EXTENSION for char in text):
+        length = sum(2 if char in GSM_EXTENSION else 1 for char in text)
+        single, part, gsm = GSM_SINGLE, GSM_PART, True
+    else:
+        length = len(text.encode("utf-16-le")) // 2
+        single, part, gsm = UCS2_SINGLE, UCS2_PART, False
+    parts = 1 if length <= single else -(-length // part)
+    return length, parts, gsm
 
 
 class GatewayError(Exception):

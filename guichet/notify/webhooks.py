@@ -1,4 +1,14 @@
-"""Webhooks: the calls a workflow's `webhook` actions ask for.
+"""Webhooks: the calls a workflow's `webhook` actions ask for, and those of the
+organization's webhook subscriptions (case created, state changed, message, assigned,
+closed, document issued; for one service or all of them).
+
+Every call is signed following the Standard Webhooks scheme: `webhook-id` (the same at every
+attempt and replay), `webhook-timestamp` (Unix seconds of the attempt) and
+`webhook-signature: v1,<base64 HMAC-SHA256 of "id.timestamp.body">`, keyed by the
+subscription's secret (`whsec_` then base64 of the key), or for a workflow action by the
+organization's `webhook_secret` (its UTF-8 bytes). A subscription's calls are retried with a
+growing delay for 24 hours (GUICHET_WEBHOOK_RETRY_HOURS); every attempt is logged with the
+receiver's answer (WebhookAttempt), and a delivery can be replayed from the back office.
 
 A subscriber of the journal (settings.GUICHET_EVENT_SUBSCRIBERS) turns each `webhook`
 action of a transition into a WebhookDelivery row, in the transaction that dispatches the
@@ -19,6 +29,7 @@ directly, never through an HTTP proxy of the environment, so the address checked
 called.
 """
 
+import base64
 import datetime
 import hashlib
 import hmac
@@ -26,24 +37,31 @@ import http.client
 import ipaddress
 import json
 import logging
+import secrets
 import socket
 import urllib.error
 import urllib.request
 from urllib.parse import urlsplit
 
 from django.conf import settings
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from django_tasks import task
 
 from guichet.cases.models import EventKind
+from guichet.organization.access import get_membership
+from guichet.organization.models import Role
 
-from .models import WebhookDelivery
+from .models import WebhookAttempt, WebhookDelivery, WebhookKind, WebhookSubscription
 from .tasks import retry_delay
 
 logger = logging.getLogger(__name__)
 
 EVENT = "case.transitioned"
+# How much of a receiver's answer the delivery log keeps.
+RESPONSE_KEPT = 2000
 
 
 class Refused(Exception):
@@ -70,8 +88,85 @@ def payload_for(event) -> dict:
     }
 
 
+def kinds_of(event) -> list[str]:
+    """The subscription kinds a journal event is."""
+    if event.kind == EventKind.SUBMITTED:
+        return [WebhookKind.CASE_CREATED]
+    if event.kind == EventKind.MESSAGE:
+        return [WebhookKind.MESSAGE]
+    if event.kind == EventKind.ASSIGNED:
+        return [WebhookKind.ASSIGNED]
+    if event.kind != EventKind.TRANSITIONED:
+        return []
+    kinds = [WebhookKind.STATE_CHANGED]
+    target = event.case.get_workflow().state(event.payload.get("to", event.case.state))
+    if target.is_closed:
+        kinds.append(WebhookKind.CLOSED)
+    if any(
+        isinstance(action, dict)
+        and action.get("type") == "document"
+        and action.get("status") == "produced"
+        for action in event.payload.get("actions", [])
+    ):
+        kinds.append(WebhookKind.DOCUMENT_ISSUED)
+    return kinds
+
+
+def subscription_payload(event, kind: str) -> dict:
+    """The Standard Webhooks shape (type, timestamp, data), without personal data."""
+    case = event.case
+    moved = event.kind == EventKind.TRANSITIONED
+    return {
+        "type": kind,
+        "timestamp": event.created_at.isoformat(),
+        "data": {
+            "event": event.pk,
+            "organization": case.organization.slug,
+            "reference": case.reference,
+            "procedure": case.procedure.slug,
+            "state": event.payload.get("to", case.state) if moved else case.state,
+            "previous_state": event.payload.get("from", "") if moved else "",
+            "service": case.service.slug,
+            "channel": case.channel,
+            "due_at": case.due_at.isoformat() if case.due_at else None,
+        },
+    }
+
+
+def _queue_subscriptions(event) -> None:
+    kinds = kinds_of(event)
+    if not kinds:
+        return
+    case = event.case
+    subscriptions = WebhookSubscription.objects.active().filter(
+        organization_id=case.organization_id
+    )
+    now = timezone.now()
+    until = now + datetime.timedelta(hours=settings.GUICHET_WEBHOOK_RETRY_HOURS)
+    for subscription in subscriptions:
+        if subscription.service_id not in (None, case.service_id):
+            continue
+        for kind in kinds:
+            if kind not in subscription.kinds:
+                continue
+            delivery, created = WebhookDelivery.objects.get_or_create(
+                event=event,
+                subscription=subscription,
+                kind=kind,
+                defaults={
+                    "url": subscription.url,
+                    "payload": subscription_payload(event, kind),
+                    "created_at": now,
+                    "retry_until": until,
+                },
+            )
+            if created:
+                transaction.on_commit(lambda pk=delivery.pk: send_webhook.enqueue(pk))
+
+
 def on_case_event(event) -> None:
-    """Subscriber: queues the webhooks of a transition's actions."""
+    """Subscriber: queues the webhooks of the subscriptions, and of a transition's actions."""
+    _queue_subscriptions(event)
     if event.kind != EventKind.TRANSITIONED:
         return
     urls = [
@@ -81,7 +176,7 @@ def on_case_event(event) -> None:
     ]
     for url in dict.fromkeys(url for url in urls if url):
         delivery, created = WebhookDelivery.objects.get_or_create(
-            event=event, url=url, defaults={"payload": payload_for(event)}
+            event=event, url=url, subscription=None, defaults={"payload": payload_for(event)}
         )
         if created:
             transaction.on_commit(lambda pk=delivery.pk: send_webhook.enqueue(pk))
@@ -89,6 +184,27 @@ def on_case_event(event) -> None:
 
 def signature(secret: str, body: bytes) -> str:
     return "sha256=" + hmac.new(secret.encode(), body, hashlib.sha256).hexdigest()
+
+
+SECRET_PREFIX = "whsec_"
+
+
+def new_secret() -> str:
+    return SECRET_PREFIX + base64.b64encode(secrets.token_bytes(24)).decode()
+
+
+def signing_key(secret: str) -> bytes:
+    """The key of a `whsec_` secret (base64 after the prefix); another secret's bytes."""
+    if secret.startswith(SECRET_PREFIX):
+        return base64.b64decode(secret[len(SECRET_PREFIX) :])
+    return secret.encode()
+
+
+def standard_signature(secret: str, webhook_id: str, timestamp: int, body: bytes) -> str:
+    """The Standard Webhooks `webhook-signature` header: v1,<base64 HMAC-SHA256>."""
+    signed = f"{webhook_id}.{timestamp}.".encode() + body
+    digest = hmac.new(signing_key(secret), signed, hashlib.sha256).digest()
+    return "v1," + base64.b64encode(digest).decode()
 
 
 _NAT64 = ipaddress.IPv6Network("64:ff9b::/96")
@@ -186,7 +302,7 @@ def _lease(delivery_id: int):
         delivery = (
             # Locks the delivery only, not its event, case and organization.
             WebhookDelivery.objects.select_for_update(of=("self",))
-            .select_related("event__case__organization")
+            .select_related("event__case__organization", "subscription")
             .filter(pk=delivery_id)
             .first()
         )
@@ -194,7 +310,12 @@ def _lease(delivery_id: int):
             return None
         if delivery.next_attempt_at > timezone.now():
             return None
-        if delivery.attempts >= settings.GUICHET_WEBHOOK_MAX_ATTEMPTS:
+        if delivery.retry_until is not None:
+            if delivery.retry_until < timezone.now():
+                delivery.abandoned_at = timezone.now()
+                delivery.save(update_fields=["abandoned_at"])
+                return None
+        elif delivery.attempts >= settings.GUICHET_WEBHOOK_MAX_ATTEMPTS:
             # A call that ended without a recorded outcome (a crash of the worker).
             delivery.abandoned_at = timezone.now()
             delivery.save(update_fields=["abandoned_at"])
@@ -211,8 +332,14 @@ def deliver(delivery_id: int) -> bool:
     if delivery is None:
         return False
     body = json.dumps({**delivery.payload, "delivery": delivery.pk}, sort_keys=True).encode()
-    secret = delivery.event.case.organization.webhook_secret
-    status, error, final = None, "", False
+    if delivery.subscription is not None:
+        secret = delivery.subscription.secret
+        headers = {"X-Guichet-Event": delivery.kind}
+    else:
+        secret = delivery.event.case.organization.webhook_secret
+        headers = {"X-Guichet-Event": EVENT, "X-Guichet-Signature": signature(secret, body)}
+    timestamp = int(timezone.now().timestamp())
+    status, error, final, response = None, "", False, b""
     try:
         check_destination(delivery.url)
         request = urllib.request.Request(
@@ -222,17 +349,26 @@ def deliver(delivery_id: int) -> bool:
             headers={
                 "Content-Type": "application/json",
                 "User-Agent": "Guichet",
-                "X-Guichet-Event": EVENT,
                 "X-Guichet-Delivery": str(delivery.pk),
-                "X-Guichet-Signature": signature(secret, body),
+                "webhook-id": delivery.webhook_id,
+                "webhook-timestamp": str(timestamp),
+                "webhook-signature": standard_signature(
+                    secret, delivery.webhook_id, timestamp, body
+                ),
+                **headers,
             },
         )
         with _opener().open(request, timeout=settings.GUICHET_WEBHOOK_TIMEOUT) as answer:
             status = answer.status
+            response = answer.read(RESPONSE_KEPT)
     except Refused as refusal:
         error, final = f"Refused: {refusal}", True
     except urllib.error.HTTPError as answer:
         status, error = answer.code, f"HTTP {answer.code}"
+        try:
+            response = answer.read(RESPONSE_KEPT)
+        except OSError:
+            response = b""
         answer.close()
     # Network errors, timeouts, bad addresses, answers that are not HTTP.
     except (OSError, ValueError, http.client.HTTPException) as failure:
@@ -242,11 +378,29 @@ def deliver(delivery_id: int) -> bool:
     changes = {"last_status": status, "last_error": error[:2000]}
     if delivered:
         changes["delivered_at"] = now
-    elif final or delivery.attempts >= settings.GUICHET_WEBHOOK_MAX_ATTEMPTS:
+    elif (
+        final
+        or (
+            delivery.retry_until is None
+            and delivery.attempts >= settings.GUICHET_WEBHOOK_MAX_ATTEMPTS
+        )
+        or delivery.retry_until is not None
+        and delivery.retry_until <= now
+    ):
         changes["abandoned_at"] = now
     else:
         changes["next_attempt_at"] = now + retry_delay(delivery.attempts)
+        if delivery.retry_until is not None:
+            # The last try falls at the end of the 24 hours, not past it.
+            changes["next_attempt_at"] = min(changes["next_attempt_at"], delivery.retry_until)
     WebhookDelivery.objects.filter(pk=delivery.pk).update(**changes)
+    WebhookAttempt.objects.create(
+        delivery_id=delivery.pk,
+        at=now,
+        status=status,
+        error=error[:2000],
+        response=response.decode("utf-8", "replace"),
+    )
     if not delivered:
         logger.warning(
             "Webhook %s to %s not delivered (attempt %s): %s",
@@ -273,3 +427,79 @@ def send_pending_webhooks() -> int:
         except Exception:  # one faulty delivery must not hold back the others
             logger.exception("Webhook %s could not be attempted", pk)
     return delivered
+
+
+# --- Subscriptions, managed by administrators ----------------------------------------------
+
+
+def _require_admin(actor, organization) -> None:
+    membership = get_membership(actor, organization)
+    if membership is None or membership.role != Role.ADMINISTRATOR:
+        raise PermissionDenied(_("Seuls les administrateurs gèrent les webhooks."))
+
+
+@transaction.atomic
+def create_subscription(
+    *, organization, actor, url: str, kinds, service=None
+) -> tuple[WebhookSubscription, str]:
+    """Subscribes `url` to `kinds` of events (of `service`'s cases, or all of them); returns
+    the subscription and its secret, shown once. An address on a private network is refused
+    unless GUICHET_WEBHOOK_ALLOW_PRIVATE_NETWORKS."""
+    _require_admin(actor, organization)
+    url = (url or "").strip()
+    kinds = [kind for kind in WebhookKind.values if kind in set(kinds or ())]
+    errors = {}
+    try:
+        check_destination(url)
+    except Refused:
+        errors["url"] = [
+            _("Indiquez une adresse http(s) publique (pas d'adresse de réseau privé).")
+        ]
+    except OSError:
+        errors["url"] = [_("Ce nom de serveur est introuvable.")]
+    if len(url) > 2000:
+        errors["url"] = [_("Adresse trop longue.")]
+    if not kinds:
+        errors["kinds"] = [_("Choisissez au moins un événement.")]
+    if service is not None and service.organization_id != organization.pk:
+        errors["service"] = [_("Choisissez un service de l'organisation.")]
+    if errors:
+        raise ValidationError(errors)
+    secret = new_secret()
+    subscription = WebhookSubscription.objects.create(
+        organization=organization,
+        service=service,
+        url=url,
+        kinds=kinds,
+        secret=secret,
+        created_by=actor,
+    )
+    return subscription, secret
+
+
+@transaction.atomic
+def revoke_subscription(*, subscription, actor) -> None:
+    """Stops the calls to a subscription; its log stays."""
+    _require_admin(actor, subscription.organization)
+    now = timezone.now()
+    WebhookSubscription.objects.filter(pk=subscription.pk, revoked_at__isnull=True).update(
+        revoked_at=now
+    )
+    WebhookDelivery.objects.filter(
+        subscription=subscription, delivered_at__isnull=True, abandoned_at__isnull=True
+    ).update(abandoned_at=now)
+
+
+@transaction.atomic
+def replay_delivery(*, delivery, actor) -> None:
+    """Sends a delivery again, as it was (the same `webhook-id` and body), for 24 more
+    hours of retries."""
+    _require_admin(actor, delivery.subscription.organization)
+    now = timezone.now()
+    WebhookDelivery.objects.filter(pk=delivery.pk).update(
+        delivered_at=None,
+        abandoned_at=None,
+        next_attempt_at=now,
+        retry_until=now + datetime.timedelta(hours=settings.GUICHET_WEBHOOK_RETRY_HOURS),
+    )
+    transaction.on_commit(lambda: send_webhook.enqueue(delivery.pk))

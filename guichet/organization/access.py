@@ -10,7 +10,7 @@ def get_membership(user, organization) -> Membership | None:
     cache = user.__dict__.setdefault("_guichet_memberships", {})
     if organization.pk not in cache:
         cache[organization.pk] = Membership.objects.filter(
-            user=user, organization=organization
+            user=user, organization=organization, is_active=True
         ).first()
     return cache[organization.pk]
 

@@ -17,6 +17,7 @@ SETTINGS_FIELDS = (
     "name",
     "address",
     "email",
+    "sender_email",
     "phone",
     "website",
     "logo",
@@ -28,6 +29,7 @@ SETTINGS_FIELDS = (
     "accessibility_auditor",
     "agents_mfa_required",
     "open_cases_on_erasure",
+    "territory_from_services",
 )
 
 

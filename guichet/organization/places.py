@@ -6,15 +6,26 @@ import datetime
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
-from guichet.lib.hours import HoursError, format_day, status_at, validate_week
+from guichet.lib.hours import HoursError, format_day, next_opening, status_at, validate_week
 from guichet.lib.text import free_slug
 
 from .models import Place, PlaceClosure
 
-PLACE_FIELDS = ("name", "address", "phone", "email", "latitude", "longitude", "hours", "hours_note")
+PLACE_FIELDS = (
+    "name",
+    "address",
+    "phone",
+    "email",
+    "latitude",
+    "longitude",
+    "hours",
+    "hours_note",
+    "translations",  # {"en": {"name": ..., "hours_note": ..., "address": ...}}
+)
 CLOSURES_AHEAD_DAYS = 60
 
 
@@ -61,6 +72,8 @@ def save_place(*, organization, place: Place | None = None, services=(), **value
         value = merged.get(name)
         if isinstance(value, str):
             value = value.strip()
+        if name == "translations":
+            value = value if isinstance(value, dict) else {}
         setattr(
             place, name, "" if value is None and name not in ("latitude", "longitude") else value
         )
@@ -89,19 +102,38 @@ def upcoming_closures(place, today=None, days=CLOSURES_AHEAD_DAYS):
     return [c for c in place.closures.all() if c.last_day >= today and c.first_day <= horizon]
 
 
+def _when(day: datetime.date, time: str, today: datetime.date) -> str:
+    """ "demain à 08:30", "lundi à 09:00" within the week, "le 14 décembre à 08:30" after."""
+    if day == today + datetime.timedelta(days=1):
+        return _("demain à %(time)s") % {"time": time}
+    if day < today + datetime.timedelta(days=7):
+        return _("%(day)s à %(time)s") % {"day": date_format(day, "l"), "time": time}
+    return _("le %(date)s à %(time)s") % {"date": date_format(day, "j F"), "time": time}
+
+
 def status_text(place, now=None) -> tuple[bool, str]:
     """(open now?, what to say): "Ouvert jusqu'à 12:00", "Fermé, ouvre à 13:30",
-    "Fermé aujourd'hui (fermeture exceptionnelle)", "Fermé pour aujourd'hui"."""
+    "Fermé, ouvre demain à 08:30", "Fermé aujourd'hui (fermeture exceptionnelle), ouvre
+    lundi à 09:00", "Fermé pour aujourd'hui" (when nothing opens in the weeks ahead)."""
     now = timezone.localtime(now)
     spans = _closure_spans(place)
-    if any(first <= now.date() <= last for first, last in spans):
-        return False, _("Fermé aujourd'hui (fermeture exceptionnelle)")
-    is_open, change = status_at(place.hours or {}, spans, now.replace(tzinfo=None))
+    moment = now.replace(tzinfo=None)
+    week = place.hours or {}
+    is_open, change = status_at(week, spans, moment)
     if is_open:
         return True, _("Ouvert jusqu'à %(time)s") % {"time": change}
     if change:
         return False, _("Fermé, ouvre à %(time)s") % {"time": change}
-    return False, _("Fermé pour aujourd'hui")
+    following = next_opening(week, spans, moment)
+    if any(first <= now.date() <= last for first, last in spans):
+        if following is None:
+            return False, _("Fermé aujourd'hui (fermeture exceptionnelle)")
+        return False, _("Fermé aujourd'hui (fermeture exceptionnelle), ouvre %(when)s") % {
+            "when": _when(*following, now.date())
+        }
+    if following is None:
+        return False, _("Fermé pour aujourd'hui")
+    return False, _("Fermé, ouvre %(when)s") % {"when": _when(*following, now.date())}
 
 
 def week_lines(place) -> list[tuple[str, str]]:

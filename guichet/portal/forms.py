@@ -3,9 +3,13 @@
 from django import forms
 from django.core.exceptions import ValidationError
 from django.forms.utils import ErrorDict
+from django.utils import timezone
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from guichet.catalog.formschema import form_field, validate_upload
+from guichet.catalog.formschema import form_field, upload_limits, upload_rules, validate_upload
+from guichet.core.widgets import AddressSearchInput
+from guichet.lib.geo import location_error
 
 # The procedure's own fields are named "answer-<id>" in the HTML form, so that no field id an
 # administrator chooses can collide with the contact and location fields below.
@@ -57,7 +61,8 @@ class AnswersForm(QuietMixin, DomainErrorsMixin, forms.Form):
 
     def __init__(self, data=None, files=None, *, items):
         super().__init__(data, files, quiet=True)
-        self.fields = {ANSWER_PREFIX + item["id"]: form_field(item) for item in items}
+        today = timezone.localdate()  # the citizen files today: the date pickers start there
+        self.fields = {ANSWER_PREFIX + item["id"]: form_field(item, today=today) for item in items}
 
 
 def answer_names(item_ids, data) -> list[str]:
@@ -97,7 +102,7 @@ class ContactForm(QuietMixin, DomainErrorsMixin, forms.Form):
         required=False,
         max_length=300,
         help_text=_("Numéro, rue et commune, ou un lieu-dit."),
-        widget=forms.TextInput(attrs={"autocomplete": "street-address"}),
+        widget=AddressSearchInput(),
     )
     latitude = forms.DecimalField(
         label=_("Latitude"),
@@ -131,13 +136,11 @@ class ContactForm(QuietMixin, DomainErrorsMixin, forms.Form):
                 ),
             )
         latitude, longitude = cleaned.get("latitude"), cleaned.get("longitude")
-        if "latitude" in self.fields and (latitude is None) != (longitude is None):
-            if "latitude" not in self.errors and "longitude" not in self.errors:
-                self.add_error(
-                    "latitude", _("Une position a besoin d'une latitude et d'une longitude.")
-                )
-        elif latitude is not None and not (-90 <= latitude <= 90 and -180 <= longitude <= 180):
-            self.add_error("latitude", _("Cette position n'existe pas."))
+        typed = "latitude" not in self.errors and "longitude" not in self.errors
+        if "latitude" in self.fields and typed:
+            message = location_error(latitude, longitude, self.procedure.organization.territory())
+            if message:
+                self.add_error("latitude", message)
         return cleaned
 
     @classmethod
@@ -215,11 +218,15 @@ class MessageForm(DomainErrorsMixin, forms.Form):
         widget=forms.Textarea(attrs={"rows": 5}),
     )
     attachment = forms.FileField(
-        label=_("Pièce jointe"),
-        required=False,
-        validators=[validate_upload],
-        help_text=_("Facultatif. PDF, image ou document texte."),
+        label=_("Pièce jointe"), required=False, validators=[validate_upload]
     )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # The same rules, in the same words, as a form's file field.
+        self.fields["attachment"].help_text = (
+            gettext("Facultatif.") + " " + upload_rules(*upload_limits())
+        )
 
     def uploads(self) -> list:
         attachment = self.cleaned_data.get("attachment")

@@ -20,11 +20,12 @@ from guichet.catalog.actions import (
 from guichet.catalog.markdown import render as render_markdown
 from guichet.catalog.models import InfoPage, InfoPageKind, LifeEvent, Procedure, Theme
 from guichet.core.http import see_other
-from guichet.core.ratelimit import client_address, hit
+from guichet.core.ratelimit import client_key, hit
 from guichet.organization.models import Place
 from guichet.organization.places import place_cards, week_lines
 
-from .views import _needs_organization
+from ._common import _needs_organization
+from .filing_views import procedure_own_answers
 
 MAX_QUERY_LENGTH = 200
 SUGGESTIONS = 6
@@ -124,7 +125,7 @@ def info_feedback(request, slug):
         themes = [(code, theme_labels[code]) for code in page.themes if code in theme_labels]
         return _render_page(request, page, themes, [], [], form, status=400)
     if not hit(
-        f"feedback:{client_address(request)}",
+        f"feedback:{client_key(request)}",
         limit=FEEDBACK_RATE_LIMIT,
         window=FEEDBACK_RATE_WINDOW,
     ):
@@ -149,7 +150,7 @@ def info_answered(request, slug):
     """ "This answered my question", beside a request form: counted, and no request is made."""
     page = get_visible_page(request, slug)
     if hit(
-        f"feedback:{client_address(request)}",
+        f"feedback:{client_key(request)}",
         limit=FEEDBACK_RATE_LIMIT,
         window=FEEDBACK_RATE_WINDOW,
     ) and _once_per_session(request, SESSION_ANSWERED, page):
@@ -181,11 +182,14 @@ def procedure_answers(request, slug):
         for value in values
         if isinstance(value, str)
     )[:MAX_ANSWER_QUERY]
-    results = (
-        search_engine.search(request.organization, typed, limit=ANSWERS, kinds=["page", "faq"])
-        if len(typed.strip()) >= 3
-        else []
-    )
+    # The procedure's own answers stay first; what is typed adds the closest others, once.
+    results = procedure_own_answers(procedure)
+    if len(typed.strip()) >= 3:
+        shown = {result.object.pk for result in results}
+        found = search_engine.search(
+            request.organization, typed, limit=ANSWERS + len(shown), kinds=["page", "faq"]
+        )
+        results += [result for result in found if result.object.pk not in shown][:ANSWERS]
     return render(
         request,
         "portal/includes/answers.html",

@@ -17,6 +17,7 @@ from django.utils.datastructures import MultiValueDict
 from django.utils.translation import gettext as _
 
 from guichet.catalog.formschema import display_value, evaluate_form, item_type, pages
+from guichet.catalog.translations import localized_fields
 
 from .forms import ANSWER_PREFIX, ContactForm, answer_names
 
@@ -57,11 +58,17 @@ class Flow:
 
     def __init__(self, procedure, raw: dict | None = None):
         self.procedure = procedure
-        self.fields = procedure.current_version.fields or []
+        version = procedure.current_version
+        # In the citizen's language: the answers keep the French values (catalog.translations).
+        self.fields = localized_fields(version.fields or [], version.translations)
         self.pages = pages(self.fields)
         self.raw = raw or {}
+        # No point on a map outside the organization's territory (when it has one).
+        self.area = procedure.organization.territory()
         # Files are chosen on the summary: the steps neither show nor require them.
-        self.state = evaluate_form(self.fields, answer_data(self.raw), with_files=False)
+        self.state = evaluate_form(
+            self.fields, answer_data(self.raw), with_files=False, area=self.area
+        )
         count = len(self.pages)
         self.steps = [
             Step(index + 1, PAGE, page.title or self._default_title(index), page)

@@ -90,8 +90,11 @@ def test_a_request_goes_from_the_portal_to_the_agent_and_back(
 
 
 def test_the_same_works_under_a_second_organization_prefix(
-    other_procedure, other_org_agent, agent_a, smtp_server, run_worker
+    other_procedure, other_org_agent, agent_a, smtp_server, run_worker, settings
 ):
+    # A production address, without a port of its own: the organization's host name is
+    # linked as it is (a demo on a port gives its port to every host name: test_base_address).
+    settings.GUICHET_BASE_URL = "https://guichet.example.test"
     citizen = Client()
     response = file_request(
         citizen,

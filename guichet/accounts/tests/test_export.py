@@ -76,4 +76,71 @@ def test_the_export_needs_an_account_and_a_post(client, org, citizen):
     page = client.get("/mon-espace/mes-donnees/")
     assert "Télécharger mes données" in page.content.decode()
     data = json.loads(archive_of(client.post(URL)).read("donnees.json"))
-    assert data["cases"] == [] and data["drafts"] == []
+    assert data["cases"] == [] and data["drafts"] == [] and data["external_demands"] == []
+
+
+def test_the_export_holds_the_demands_other_systems_handle(client, org, citizen, other_citizen):
+    from guichet.cases.external import push_external_demand
+    from guichet.organization.api_clients import create_api_client
+
+    system, _key = create_api_client(
+        organization=org,
+        name="Portail Famille",
+        actor=None,
+        can_push_demands=True,
+        all_services=True,
+    )
+    for person, title in ((citizen, "Cantine"), (other_citizen, "Secret de Bob")):
+        push_external_demand(
+            client=system,
+            external_ref=title,
+            citizen=person,
+            title=title,
+            status="received",
+            url="https://famille.example.test/1",
+        )
+    client.force_login(citizen)
+    data = json.loads(archive_of(client.post(URL)).read("donnees.json"))
+    [demand] = data["external_demands"]
+    assert demand["title"] == "Cantine" and demand["system"] == "Portail Famille"
+    assert [update["status"] for update in demand["history"]] == ["received"]
+    assert "Secret de Bob" not in json.dumps(data)
+
+
+def test_the_export_holds_the_mandates_given_and_received_and_what_was_done_for_me(
+    client, citizen, other_citizen, procedure_a, procedure_b, org
+):
+    given = actions.grant_mandate(
+        organization=org,
+        citizen=citizen,
+        helper_email=other_citizen.email,
+        all_procedures=False,
+        procedures=[procedure_a],
+    )
+    received = actions.grant_mandate(
+        organization=org, citizen=other_citizen, helper_email=citizen.email
+    )
+    actions.revoke_mandate(mandate=received)
+    filed = actions.submit_case(
+        procedure=procedure_a,
+        data={"kind": "Éclairage", "description": "Lampadaire éteint."},
+        channel="web",
+        contact_name="Zoé Martin",
+        contact_email=citizen.email,
+        citizen=citizen,
+        actor=other_citizen,
+    )
+
+    client.force_login(citizen)
+    data = json.loads(archive_of(client.post(URL)).read("donnees.json"))
+    [mine] = data["mandates"]["given"]
+    assert mine["helper_email"] == other_citizen.email and mine["in_force"] is True
+    assert mine["procedures"] == [procedure_a.title] and mine["all_procedures"] is False
+    assert mine["organization"] == org.name and mine["revoked_at"] is None
+    [theirs] = data["mandates"]["received"]
+    assert theirs["in_force"] is False and theirs["revoked_at"] is not None
+    assert "helper_email" not in theirs and theirs["all_procedures"] is True
+    [case] = data["cases"]
+    assert case["reference"] == filed.reference
+    assert case["history"][0]["on_behalf_of"] == {"as": "helper", "by": other_citizen.email}
+    assert given.pk

@@ -248,9 +248,10 @@ def test_replies_start_from_a_template_with_the_cases_variables(
     client.force_login(agent_a)
     page = client.get(f"/backoffice/demandes/{case_a.reference}/").text
     assert "Pièce manquante" in page and "Pour l&#x27;état civil" not in page
-    started = client.get(f"/backoffice/demandes/{case_a.reference}/", {"modele": template.pk})
+    use = f"/backoffice/demandes/{case_a.reference}/message/"
+    started = client.post(use, {"body": "", "modele": template.pk, "use_template": "1"})
     assert f"Bonjour Alice Martin, votre demande {case_a.reference}</textarea>" in started.text
-    ignored = client.get(f"/backoffice/demandes/{case_a.reference}/", {"modele": other.pk})
+    ignored = client.post(use, {"body": "", "modele": other.pk, "use_template": "1"})
     assert "Bonjour" not in ignored.text.split('id="reply"')[1].split("</form>")[0]
     assert client.get("/backoffice/modeles-de-reponse/").status_code == 403  # agents: no
 

@@ -4,6 +4,7 @@ list with the map's zone, axe-core on every state, and nothing refused by the CS
 import base64
 
 import pytest
+from django.utils import timezone
 
 from guichet.conftest import PASSWORD, check_accessibility, submit
 
@@ -72,7 +73,9 @@ def test_an_agent_finds_cases_on_the_map_and_lists_a_zone(page, settings, agent_
     text = preview.inner_text()
     assert "Voirie <b>urgente</b>" in text and "Nouvelle" in text
     assert preview.locator("b").count() == 0
-    assert preview.locator("time").get_attribute("datetime") == nantes.created_at.date().isoformat()
+    # The day of filing in Paris, not in UTC (they differ between midnight and 1 or 2 am).
+    filed = timezone.localtime(nantes.created_at).date().isoformat()
+    assert preview.locator("time").get_attribute("datetime") == filed
     check_accessibility(page)
     assert page.evaluate("document.activeElement.textContent") == nantes.reference
     page.keyboard.press("Escape")  # the preview closes, the focus back on its marker

@@ -171,3 +171,19 @@ def test_only_administrators_merge_and_outsiders_get_404(
     assert duplicate.contact_email == "alice2@example.test"
     client.force_login(administrator)
     assert client.get(MERGE).status_code == 405
+
+
+def test_names_are_found_without_their_accents_or_case(client, supervisor, procedure_a):
+    submit(procedure_a, contact_name="Zoé Lefèvre", contact_email="zoe@example.test")
+    # Her name in someone else's answers or messages does not make them her.
+    submit(
+        procedure_a,
+        contact_name="Marc Petit",
+        contact_email="marc@example.test",
+        data={"kind": "Nid-de-poule", "description": "Vu par Mme Lefèvre."},
+    )
+    client.force_login(supervisor)
+    for query in ["lefevre", "LEFEVRE", "Lefèvre", "lefèv", "zoe lefevre", "Lefevre Zoé"]:
+        people = client.get(PEOPLE, {"q": query}).context["people"]
+        assert [p["value"] for p in people] == ["zoe@example.test"], query
+    assert client.get(PEOPLE, {"q": "lefevre dupont"}).context["people"] == []

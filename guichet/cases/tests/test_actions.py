@@ -3,7 +3,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 
 from guichet.cases import actions
 from guichet.cases.models import Case, CaseEvent, EventKind, Message
-from guichet.conftest import submit
+from guichet.conftest import image_bytes, submit
 
 pytestmark = pytest.mark.django_db
 
@@ -112,7 +112,7 @@ def test_delete_cases_removes_them_with_their_history_and_files(
 ):
     from django.core.files.uploadedfile import SimpleUploadedFile
 
-    photo = SimpleUploadedFile("trou.jpg", b"\xff\xd8 a photo", content_type="image/jpeg")
+    photo = SimpleUploadedFile("trou.jpg", image_bytes("JPEG"), content_type="image/jpeg")
     case = submit(procedure_a, files={"photo": photo})
     actions.post_message(case=case, body="Merci", from_citizen=True)
     stored = case.attachments.get().file

@@ -1,5 +1,5 @@
-"""A workflow's `document` action: the version's template rendered into an HTML document,
-attached to the case, downloadable by the citizen."""
+"""A workflow's `document` action: the version's template rendered into a PDF document
+(PDF/A, tagged), attached to the case, downloadable by the citizen."""
 
 import pytest
 from django.urls import reverse
@@ -10,6 +10,7 @@ from guichet.cases.models import Attachment
 from guichet.catalog.models import Procedure, ProcedureVersion
 from guichet.catalog.workflow import default_workflow
 from guichet.conftest import ROAD_FIELDS, published
+from guichet.lib.tests.pdfcheck import assert_archivable_and_tagged, pdf_text
 from guichet.organization.models import Organization
 
 pytestmark = pytest.mark.django_db
@@ -55,19 +56,22 @@ def accepted(procedure, agent, comment="Travaux <b>prévus</b> jeudi.<script>ale
 def test_accepting_produces_the_decision_document(org, procedure, agent_a, client):
     Organization.objects.filter(pk=org.pk).update(address="1 place de la Mairie\n12345 Démoville")
     case = accepted(procedure, agent_a)
-    [document] = case.attachments.all()
-    assert document.generated_from == "decision" and document.content_type == "text/html"
-    assert document.original_name == f"{case.reference}-decision.html"
+    [document] = case.attachments.filter(generated_from="decision")
+    assert document.generated_from == "decision" and document.content_type == "application/pdf"
+    assert document.original_name == f"{case.reference}-decision.pdf"
     with document.file.open("rb") as stored:
-        text = stored.read().decode()
-    assert f"<title>Décision sur votre demande {case.reference}</title>" in text
+        content = stored.read()
+    title = f"Décision sur votre demande {case.reference}"
+    assert_archivable_and_tagged(content, title=title, language="fr")
+    text = pdf_text(content)
+    assert title in text
     assert "Votre demande « Signaler un problème sur la voirie » est acceptée." in text
-    assert "Ville de Démoville" in text and "1 place de la Mairie<br>12345 Démoville" in text
+    assert "Ville de Démoville" in text and "1 place de la Mairie 12345 Démoville" in text
     today = formats.date_format(timezone.localdate(), "DATE_FORMAT")
     assert f"Le {today}" in text and f"Demande {case.reference}" in text
-    # The citizen's and the agent's words are escaped, never markup.
-    assert "<script>" not in text and "Zoé &lt;script&gt;alert(1)&lt;/script&gt;" in text
-    assert "Motif : Travaux &lt;b&gt;prévus&lt;/b&gt; jeudi.&lt;script&gt;alert(2)" in text
+    # The citizen's and the agent's words are set as written, never as markup.
+    assert "Zoé <script>alert(1)</script>" in text
+    assert "Motif : Travaux <b>prévus</b> jeudi.<script>alert(2)" in text
     event = case.events.get(kind="transitioned", payload__transition="accept")
     [record] = [a for a in event.payload["actions"] if a["type"] == "document"]
     assert record == {
@@ -84,22 +88,21 @@ def test_accepting_produces_the_decision_document(org, procedure, agent_a, clien
     response = client.get(f"/suivi/{case.tracking_code}/pieces/{document.pk}/")
     assert response.status_code == 200
     assert response["Content-Disposition"].startswith("attachment;")
-    assert b"".join(response.streaming_content).decode() == text
+    assert b"".join(response.streaming_content) == content
 
 
 def test_agents_find_the_document_among_the_attachments(procedure, agent_a, client):
     case = accepted(procedure, agent_a)
-    document = case.attachments.get()
+    document = case.attachments.get(generated_from="decision")
     client.force_login(agent_a)
     url = reverse("backoffice:case_attachment", args=[case.reference, document.pk])
     page = client.get(reverse("backoffice:case", args=[case.reference])).content.decode()
     assert url in page and document.original_name in page
     assert "document produit (modèle « decision »)" in page
     response = client.get(url)
-    assert response.status_code == 200 and response["Content-Type"].startswith("text/html")
-    # HTML of ours, with the citizen's words in it: downloaded, never run on our origin.
+    assert response.status_code == 200 and response["Content-Type"] == "application/pdf"
     assert response["Content-Disposition"].startswith("attachment;")
-    assert b"<h1>" in b"".join(response.streaming_content)
+    assert b"".join(response.streaming_content).startswith(b"%PDF-")
     response.close()
 
 
@@ -111,7 +114,7 @@ def test_a_template_that_fails_is_recorded_and_the_case_moves_on(procedure, agen
     procedure.refresh_from_db()
     case = accepted(procedure, agent_a)
     assert case.state == "accepted"
-    assert not Attachment.objects.filter(case=case).exists()
+    assert not Attachment.objects.filter(case=case, generated_from="decision").exists()
     event = case.events.get(kind="transitioned", payload__transition="accept")
     [record] = [a for a in event.payload["actions"] if a["type"] == "document"]
     assert record == {
@@ -126,7 +129,9 @@ def test_a_template_gone_from_the_version_is_recorded_and_the_case_moves_on(proc
     ProcedureVersion.objects.filter(pk=procedure.current_version_id).update(templates={})
     procedure.refresh_from_db()
     case = accepted(procedure, agent_a)
-    assert case.state == "accepted" and not case.attachments.exists()
+    assert (
+        case.state == "accepted" and not case.attachments.filter(generated_from="decision").exists()
+    )
     event = case.events.get(kind="transitioned", payload__transition="accept")
     [record] = [a for a in event.payload["actions"] if a["type"] == "document"]
     assert record["status"] == "failed" and record["reason"] == "unknown_template"
@@ -140,7 +145,9 @@ def test_a_document_the_storage_refuses_is_recorded_and_the_case_moves_on(
     folder.mkdir(parents=True)
     (folder / str(org.pk)).write_text("in the way")
     case = accepted(procedure, agent_a)
-    assert case.state == "accepted" and not case.attachments.exists()
+    assert (
+        case.state == "accepted" and not case.attachments.filter(generated_from="decision").exists()
+    )
     event = case.events.get(kind="transitioned", payload__transition="accept")
     [record] = [a for a in event.payload["actions"] if a["type"] == "document"]
     assert record["status"] == "failed" and record["reason"] == "storage_error"
@@ -161,3 +168,78 @@ def test_publication_refuses_a_document_of_an_unknown_template(org, service_a):
     assert "produit un document d'un modèle inconnu : missing" in "\n".join(
         error.value.message_dict["workflow"]
     )
+
+
+def test_a_decision_names_its_legal_basis_its_signatory_and_the_ways_of_appeal(
+    org, service_a, agent_a
+):
+    from django.core.exceptions import ValidationError
+
+    workflow = default_workflow()
+    reject = next(t for t in workflow["transitions"] if t["code"] == "reject")
+    reject["actions"] = [{"type": "document", "template": "refus"}]
+    procedure = published(
+        Procedure.objects.create(
+            organization=org,
+            service=service_a,
+            title="Occuper le domaine public",
+            slug="occupation",
+            fields=ROAD_FIELDS[:2],
+            workflow=workflow,
+            templates={
+                "refus": {
+                    "subject": "Arrêté de refus ({{ reference }})",
+                    "body": "Article 1 : la demande de {{ name }} est refusée.\n\n"
+                    "Motifs : {{ comment }}",
+                    "legal_basis": "Vu le code général des collectivités territoriales ;\n"
+                    "Vu le code de la voirie routière, article L113-2 ;",
+                    "signatory": "Marie Dupont, maire",
+                    "appeal": True,
+                }
+            },
+        )
+    )
+    case = actions.submit_case(
+        procedure=procedure,
+        data={"kind": "Éclairage", "description": "Une terrasse."},
+        channel="web",
+        contact_name="Zoé Martin",
+        contact_email="zoe@example.test",
+    )
+    case = actions.transition_case(case=case, transition="start_now", actor=agent_a)
+    # A rejection without grounds is refused by the workflow: nothing is produced.
+    with pytest.raises(ValidationError):
+        actions.transition_case(case=case, transition="reject", actor=agent_a, comment=" ")
+    assert not case.attachments.exists()
+    case = actions.transition_case(
+        case=case, transition="reject", actor=agent_a, comment="Le trottoir est trop étroit."
+    )
+    document = case.attachments.get(generated_from="refus")
+    with document.file.open("rb") as stored:
+        content = stored.read()
+    assert_archivable_and_tagged(
+        content, title=f"Arrêté de refus ({case.reference})", language="fr"
+    )
+    text = pdf_text(content)
+    for mention in (
+        "Vu le code général des collectivités territoriales ;",
+        "Vu le code de la voirie routière, article L113-2 ;",
+        "Motifs : Le trottoir est trop étroit.",
+        "Pour Ville de Démoville, Marie Dupont, maire",
+        "Voies et délais de recours",
+        "tribunal administratif",
+        "2 mois",
+    ):
+        assert mention in text
+    assert text.index("Vu le code général") < text.index("Article 1")
+    assert text.index("Article 1") < text.index("Marie Dupont") < text.index("tribunal")
+
+
+def test_a_document_template_s_extra_parts_are_checked(org, service_a):
+    from guichet.catalog.validation import notification_template_errors
+
+    good = {"subject": "s", "body": "b", "legal_basis": "Vu", "signatory": "M", "appeal": True}
+    assert notification_template_errors({"refus": good}) == []
+    assert notification_template_errors({"refus": {**good, "appeal": "yes"}})
+    assert notification_template_errors({"refus": {**good, "signatory": 3}})
+    assert notification_template_errors({"refus": {**good, "seal": "x"}})

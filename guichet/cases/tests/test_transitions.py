@@ -265,7 +265,7 @@ def test_a_document_is_produced_and_the_webhook_waits_for_the_commit(
             "template": "arrete",
             "status": "produced",
             "attachment": document.pk,
-            "name": f"{case.reference}-arrete.html",
+            "name": f"{case.reference}-arrete.pdf",
         },
         {"type": "webhook", "url": "https://example.test/hook", "status": "queued"},
         {"type": "notify", "template": "decided"},

@@ -9,6 +9,7 @@ The same definitions validate every channel's input (portal, back office, API), 
 case's answers are clean whatever door they came through.
 """
 
+from .bounds import BOUND_DIRECTIONS, today_limits
 from .checks import condition_errors, validate_fields
 from .display import display_answers, display_value
 from .engine import (
@@ -21,7 +22,14 @@ from .engine import (
     pages,
     visible_fields,
 )
-from .fields import PART_SEPARATOR, form_field, form_fields, upload_limits, validate_upload
+from .fields import (
+    PART_SEPARATOR,
+    form_field,
+    form_fields,
+    upload_limits,
+    upload_rules,
+    validate_upload,
+)
 from .types import (
     ALLOWED_UPLOAD_EXTENSIONS,
     ANSWER_TYPES,
@@ -34,6 +42,8 @@ from .types import (
 )
 
 __all__ = [
+    "BOUND_DIRECTIONS",
+    "today_limits",
     "condition_errors",
     "ALLOWED_UPLOAD_EXTENSIONS",
     "ANSWER_TYPES",
@@ -56,6 +66,7 @@ __all__ = [
     "item_type",
     "pages",
     "upload_limits",
+    "upload_rules",
     "validate_fields",
     "validate_upload",
     "visible_fields",

@@ -6,10 +6,12 @@ import re
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext as _
 
+from guichet.lib.sizes import human_size
+
 from ..conditions import OPERATORS
+from .bounds import bound_errors
 from .types import (
     ALLOWED_UPLOAD_EXTENSIONS,
     CHOICE_WIDGETS,
@@ -152,6 +154,21 @@ def _check_condition(checker, where: str, condition, earlier: dict, depth: int =
             where=where,
         )
         return
+    if op == "in":
+        if not isinstance(value, list) or not value:
+            checker.add(
+                _("%(where)s : « in » compare à une liste de valeurs non vide."), where=where
+            )
+            return
+        for each in value:
+            _check_value(checker, where, target, field_id, each)
+        return
+    _check_value(checker, where, target, field_id, value)
+
+
+def _check_value(checker, where: str, target: dict, field_id: str, value) -> None:
+    """One value an `equals`, `differs`, `contains` or `in` rule compares the answer with."""
+    kind = item_type(target)
     choices = target.get("choices") if kind in ("choice", "multichoice") else None
     if isinstance(choices, list) and value not in choices:
         checker.add(
@@ -164,6 +181,10 @@ def _check_condition(checker, where: str, condition, earlier: dict, depth: int =
         checker.add(_("%(where)s : la valeur à comparer doit être true ou false."), where=where)
     elif kind == "number" and not _is_number(value):
         checker.add(_("%(where)s : la valeur à comparer doit être un nombre."), where=where)
+    elif kind == "date" and _iso_date(value) is None:
+        checker.add(
+            _("%(where)s : la valeur à comparer doit être une date (AAAA-MM-JJ)."), where=where
+        )
 
 
 def _check_answer_item(checker, where: str, item: dict) -> None:
@@ -227,6 +248,13 @@ def _check_answer_item(checker, where: str, item: dict) -> None:
             checker.add(_("%(where)s : chaque choix est un texte non vide."), where=where)
         elif len(set(choices)) != len(choices):
             checker.add(_("%(where)s : un choix est proposé deux fois."), where=where)
+    if kind == "slot":
+        meeting_type = item.get("meeting_type")
+        if not isinstance(meeting_type, int) or isinstance(meeting_type, bool) or meeting_type < 1:
+            checker.add(
+                _("%(where)s : « meeting_type » est le numéro d'un type de rendez-vous."),
+                where=where,
+            )
     if kind == "choice" and item.get("widget") not in (None, *CHOICE_WIDGETS):
         checker.add(
             _("%(where)s : « widget » vaut « select » (liste) ou « radio » (boutons)."),
@@ -259,7 +287,7 @@ def _check_answer_item(checker, where: str, item: dict) -> None:
                 checker.add(
                     _("%(where)s : « max_size » est une taille en octets, %(max)s au plus."),
                     where=where,
-                    max=filesizeformat(limit),
+                    max=human_size(limit),
                 )
         if "max_count" in item:
             value = item["max_count"]
@@ -280,7 +308,9 @@ def validate_fields(fields: list[dict]) -> None:
 
     Ids well formed and unique, types and keys known, each type's options sound (choices,
     patterns that compile, min <= max, file limits within the instance's), no empty step,
-    and conditions on **earlier** answer fields only: a condition never reads its own item,
+    date bounds (`after`, `before`) on earlier date fields, number bounds (`at_least`,
+    `at_most`) on earlier number fields, and conditions on **earlier**
+    answer fields only: a condition never reads its own item,
     a later one, a layout item or a file. Reading earlier fields only keeps the form free of
     cycles and lets every step be settled before the next one.
     """
@@ -322,6 +352,7 @@ def validate_fields(fields: list[dict]) -> None:
                     )
             continue
         _check_answer_item(checker, where, item)
+        checker.errors += bound_errors(item, where, earlier)
         earlier[item_id] = item
     for label, count in zip(page_labels, page_items, strict=True):
         if count == 0:

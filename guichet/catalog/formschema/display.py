@@ -2,6 +2,7 @@
 
 import datetime
 
+from django.utils import timezone
 from django.utils.formats import date_format, number_format
 from django.utils.translation import gettext as _
 
@@ -22,13 +23,25 @@ def display_value(field: dict, value) -> str:
     kind = item_type(field)
     if kind == "yesno":
         return _("Oui") if value else _("Non")
+    # A choice shows in the language of the fields given (catalog.translations).
+    labels = field.get("choice_labels") if isinstance(field.get("choice_labels"), dict) else {}
     if kind == "multichoice" and isinstance(value, list):
-        return ", ".join(str(item) for item in value)
+        return ", ".join(str(labels.get(item) or item) for item in value)
+    if kind == "choice" and isinstance(value, str):
+        return labels.get(value) or value
     if kind == "date" and isinstance(value, str):
         try:
             return date_format(datetime.date.fromisoformat(value), "DATE_FORMAT")
         except ValueError:
             return value
+    if kind == "slot" and isinstance(value, str):
+        try:
+            start = datetime.datetime.fromisoformat(value)
+        except ValueError:
+            return value
+        if timezone.is_aware(start):
+            start = timezone.localtime(start)
+        return date_format(start, "l j F Y, H:i")
     if kind == "number" and isinstance(value, int | float) and not isinstance(value, bool):
         return _number(value)
     if kind == "phone" and isinstance(value, str):

@@ -7,6 +7,10 @@ earlier fields only (publication checks it), so one pass in order settles everyt
 an item is reached, every answer it may depend on is known.
 
 A hidden field is neither validated nor stored, whatever was posted for it.
+
+Two facts from outside the form take part in the validation: `today`, the day of filing, for
+the date bounds that count from it (`bounds`), and `area`, the territory of the organization
+(GeoJSON), outside which no point placed on a map is accepted.
 """
 
 import datetime
@@ -14,10 +18,14 @@ import decimal
 from dataclasses import dataclass, field
 
 from django.core.exceptions import ValidationError
+from django.utils import timezone
 from django.utils.datastructures import MultiValueDict
 from django.utils.translation import gettext as _
 
+from guichet.lib.geo import location_error
+
 from ..conditions import evaluate_condition, referenced_fields
+from .bounds import check_bounds, check_number_bounds
 from .fields import PART_SEPARATOR, form_field
 from .types import is_answer, item_type
 
@@ -155,6 +163,14 @@ def _clean_field(item: dict, data, files):
     return django_field.clean(value)
 
 
+def point_errors(value, area) -> list[ValidationError]:
+    """A point placed outside the organization's area (when it has one) is refused."""
+    if not area or not isinstance(value, dict) or value.get("lat") is None:
+        return []
+    message = location_error(value["lat"], value["lng"], area)
+    return [ValidationError(message, code="location")] if message else []
+
+
 def evaluate_form(
     fields: list[dict],
     data=None,
@@ -163,14 +179,20 @@ def evaluate_form(
     answers: dict | None = None,
     clean: set[int] | None = None,
     with_files: bool = True,
+    today: datetime.date | None = None,
+    area: dict | None = None,
 ) -> FormState:
     """Walks the form with the given answers.
 
     The fields of the steps in `clean` (all of them when None) are validated from `data`
     and `files`; those of the other steps take their value from `answers` (answers already
     validated). `with_files=False` leaves file fields aside (neither checked nor required).
+    `today` (the day of filing, today when None) and `area` (the organization's territory)
+    are the facts from outside the form described in the module's docstring.
     """
     data, shape_errors = form_data(fields, data)
+    today = today or timezone.localdate()
+    items = {item["id"]: item for item in fields or [] if isinstance(item, dict) and "id" in item}
     known = answers or {}
     state = FormState()
     hidden: set[str] = set()
@@ -218,6 +240,17 @@ def evaluate_form(
         except ValidationError as error:
             state.errors[item_id] = error.error_list
             continue
+        if kind == "date" and value:
+            errors = check_bounds(item, value, state.answers, items, today)
+        elif kind == "number" and value is not None:
+            errors = check_number_bounds(item, value, state.answers, items)
+        elif kind == "address":
+            errors = point_errors(value, area)
+        else:
+            errors = []
+        if errors:
+            state.errors[item_id] = errors
+            continue
         if kind == "file":
             state.uploads.extend((item_id, upload) for upload in value)
         elif value not in (None, "", []):
@@ -225,14 +258,16 @@ def evaluate_form(
     return state
 
 
-def clean_answers(fields: list[dict], data, files=None) -> tuple[dict, list]:
+def clean_answers(
+    fields: list[dict], data, files=None, *, today=None, area=None
+) -> tuple[dict, list]:
     """Validates every visible field's answer in `data` (and uploaded `files`).
 
     Returns (answers, uploads): answers as JSON-ready values keyed by field id, hidden
     fields left out even if posted; uploads as (field id, file) pairs. Raises
-    ValidationError with messages by field id.
+    ValidationError with messages by field id. `today` and `area`: see evaluate_form.
     """
-    state = evaluate_form(fields, data, files)
+    state = evaluate_form(fields, data, files, today=today, area=area)
     if state.errors:
         raise ValidationError(state.errors)
     return state.answers, state.uploads
@@ -246,6 +281,8 @@ def clean_page(
     answers_so_far: dict | None = None,
     *,
     with_files: bool = True,
+    today=None,
+    area=None,
 ) -> tuple[dict, list]:
     """Validates the step `index` (from 0) alone: its visible fields' answers in `data`,
     knowing the answers of the steps before (`answers_so_far`, as returned by earlier calls).
@@ -254,7 +291,14 @@ def clean_page(
     step gives no answers. The domain action validates everything again at submission.
     """
     state = evaluate_form(
-        fields, data, files, answers=answers_so_far, clean={index}, with_files=with_files
+        fields,
+        data,
+        files,
+        answers=answers_so_far,
+        clean={index},
+        with_files=with_files,
+        today=today,
+        area=area,
     )
     errors = state.errors_on(index)
     if errors:

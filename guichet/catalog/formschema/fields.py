@@ -14,15 +14,18 @@ from django import forms
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import FileExtensionValidator, RegexValidator
-from django.template.defaultfilters import filesizeformat
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from guichet.core.widgets import AddressSearchInput
+from guichet.lib.filetypes import detect, type_for_extension
 from guichet.lib.phone import normalize_phone
 from guichet.lib.postal import clean_postal_code, is_valid_postal_code
 from guichet.lib.siret import clean_siret, is_valid_siret
+from guichet.lib.sizes import human_size
 
+from .bounds import today_limits
 from .types import (
     ADDRESS_MAX_LENGTH,
     ALLOWED_UPLOAD_EXTENSIONS,
@@ -63,8 +66,15 @@ def validate_upload(upload, *, extensions=None, max_size=None) -> None:
     max_size = max_size or default_size
     if upload.size > max_size:
         raise ValidationError(
-            _("Le fichier dépasse la taille maximale de %(size)s.")
-            % {"size": filesizeformat(max_size)}
+            _("Le fichier dépasse la taille maximale de %(size)s.") % {"size": human_size(max_size)}
+        )
+    # The name says what the file claims to be; its first bytes say what it is.
+    extension = upload.name.rpartition(".")[2].lower()
+    expected = type_for_extension(extension)
+    if expected is None or detect(upload) != expected:
+        raise ValidationError(
+            _("Le contenu de ce fichier ne correspond pas à son extension (.%(extension)s).")
+            % {"extension": extension}
         )
 
 
@@ -98,10 +108,17 @@ class FilesField(forms.FileField):
         return cleaned
 
 
-def _files_help(extensions, max_size, max_count) -> str:
+# How the public names a file type; both extensions of JPEG name one format.
+FORMAT_NAMES = {"jpg": "JPEG", "jpeg": "JPEG"}
+
+
+def upload_rules(extensions, max_size, max_count: int = 1) -> str:
+    """The rules of a file input, in one sentence the citizen reads once: the formats, the
+    size and how many files (the field's help text states no other)."""
+    names = dict.fromkeys(FORMAT_NAMES.get(ext, ext.upper()) for ext in extensions)
     text = _("Formats acceptés : %(formats)s. %(size)s au plus par fichier.") % {
-        "formats": ", ".join(ext.upper() for ext in extensions),
-        "size": filesizeformat(max_size),
+        "formats": ", ".join(names),
+        "size": human_size(max_size),
     }
     if max_count > 1:
         text += " " + _("Jusqu'à %(count)s fichiers.") % {"count": max_count}
@@ -174,13 +191,18 @@ def _iso_date(value) -> datetime.date | None:
 
 
 class DateAnswerField(forms.DateField):
-    def __init__(self, *, min_date=None, max_date=None, **kwargs):
+    """A date within the field's fixed `min` and `max`. `picker_limits` narrow the date
+    picker only (the bounds on today, which the form engine checks: formschema.bounds)."""
+
+    def __init__(self, *, min_date=None, max_date=None, picker_limits=(None, None), **kwargs):
         self.min_date, self.max_date = min_date, max_date
         attrs = {"type": "date"}
-        if min_date:
-            attrs["min"] = min_date.isoformat()
-        if max_date:
-            attrs["max"] = max_date.isoformat()
+        earliest = max(filter(None, (min_date, picker_limits[0])), default=None)
+        latest = min(filter(None, (max_date, picker_limits[1])), default=None)
+        if earliest:
+            attrs["min"] = earliest.isoformat()
+        if latest:
+            attrs["max"] = latest.isoformat()
         super().__init__(widget=forms.DateInput(attrs=attrs, format="%Y-%m-%d"), **kwargs)
 
     def validate(self, value):
@@ -269,7 +291,7 @@ class AddressField(forms.MultiValueField):
         )
         widget = PartsWidget(
             {
-                "address": forms.TextInput(attrs={"autocomplete": "street-address"}),
+                "address": AddressSearchInput(),
                 "lat": forms.TextInput(attrs={"inputmode": "decimal"}),
                 "lng": forms.TextInput(attrs={"inputmode": "decimal"}),
             },
@@ -354,7 +376,43 @@ class YesNoField(forms.TypedChoiceField):
 
 
 def _choices(field: dict) -> list[tuple[str, str]]:
-    return [(str(choice), str(choice)) for choice in field.get("choices") or []]
+    # A choice's value is its French text; `choice_labels` shows it in another language
+    # (catalog.translations.localized_fields).
+    labels = field.get("choice_labels") if isinstance(field.get("choice_labels"), dict) else {}
+    return [
+        (str(choice), labels.get(choice) or str(choice)) for choice in field.get("choices") or []
+    ]
+
+
+# --- Appointment slots -----------------------------------------------------------------------
+
+
+def slot_choices(meeting_type_id) -> list[tuple[str, str]]:
+    """The free slots of a meeting type as (ISO start, label): read from the appointments
+    app, above the catalog, through the function named in settings.GUICHET_SLOT_CHOICES."""
+    from django.utils.module_loading import import_string
+
+    path = getattr(settings, "GUICHET_SLOT_CHOICES", "")
+    return list(import_string(path)(meeting_type_id)) if path else []
+
+
+class SlotField(forms.ChoiceField):
+    """One of the next free slots of a meeting type, as radio buttons (no JavaScript needed).
+    The choices are read when the field is shown or judged, so a slot taken meanwhile is
+    refused with a message and the next free ones. The booking itself is made with the
+    filing (appointments.procedure.book_case_slots)."""
+
+    def __init__(self, *, meeting_type, **kwargs):
+        super().__init__(
+            choices=lambda: slot_choices(meeting_type),
+            widget=forms.RadioSelect(attrs={"class": "slot-choices"}),
+            error_messages={
+                "invalid_choice": _("Ce créneau n'est plus libre. Choisissez-en un autre.")
+            },
+            **kwargs,
+        )
+        if not self.help_text:
+            self.help_text = _("Les prochains créneaux libres.")
 
 
 def _positive(value, default: int, limit: int) -> int:
@@ -375,8 +433,10 @@ def _placeholder(field: dict, attrs: dict) -> dict:
     return attrs
 
 
-def form_field(field: dict) -> forms.Field:
-    """The Django form field for one answer item."""
+def form_field(field: dict, *, today=None) -> forms.Field:
+    """The Django form field for one answer item. `today`, the day the form is being filled
+    in, narrows a date picker to the days its bounds allow (a correction made later by an
+    agent is judged against the day of filing: its picker stays open)."""
     kind = item_type(field)
     common = {
         "label": field.get("label") or field["id"],
@@ -414,13 +474,16 @@ def form_field(field: dict) -> forms.Field:
         )
     if kind == "date":
         return DateAnswerField(
-            min_date=_iso_date(field.get("min")), max_date=_iso_date(field.get("max")), **common
+            min_date=_iso_date(field.get("min")),
+            max_date=_iso_date(field.get("max")),
+            picker_limits=today_limits(field, today) if today else (None, None),
+            **common,
         )
     if kind == "choice":
         if field.get("widget") == "radio":
             return forms.ChoiceField(choices=_choices(field), widget=forms.RadioSelect, **common)
         return forms.ChoiceField(
-            choices=[("", _("— Choisissez —"))] + _choices(field), widget=forms.Select, **common
+            choices=[("", _("Choisir…"))] + _choices(field), widget=forms.Select, **common
         )
     if kind == "multichoice":
         return forms.MultipleChoiceField(
@@ -431,13 +494,15 @@ def form_field(field: dict) -> forms.Field:
     if kind == "file":
         extensions, max_size = upload_limits(field)
         max_count = _positive(field.get("max_count"), 1, 20)
-        limits = _files_help(extensions, max_size, max_count)
+        limits = upload_rules(extensions, max_size, max_count)
         common["help_text"] = f"{common['help_text']} {limits}".strip()
         return FilesField(extensions=extensions, max_size=max_size, max_count=max_count, **common)
     if kind == "address":
         return AddressField(**common)
     if kind == "postal_commune":
         return PostalCommuneField(**common)
+    if kind == "slot":
+        return SlotField(meeting_type=field.get("meeting_type"), **common)
     if kind == "siret":
         return SiretField(
             max_length=20,

@@ -19,6 +19,7 @@ FIELD_TYPES = {
     "address": gettext_lazy("Adresse"),
     "siret": gettext_lazy("Numéro SIRET"),
     "postal_commune": gettext_lazy("Code postal et commune"),
+    "slot": gettext_lazy("Créneau de rendez-vous"),
     "page": gettext_lazy("Nouvelle étape"),
     "section": gettext_lazy("Section"),
     "info": gettext_lazy("Texte d'information"),
@@ -36,8 +37,8 @@ TYPE_KEYS = {
     "textarea": ("max_length", "placeholder"),
     "email": ("placeholder",),
     "phone": ("placeholder",),
-    "number": ("integer", "min", "max"),
-    "date": ("min", "max"),
+    "number": ("integer", "min", "max", "at_least", "at_most"),
+    "date": ("min", "max", "after", "before"),
     "yesno": (),
     "choice": ("choices", "widget"),
     "multichoice": ("choices",),
@@ -45,6 +46,8 @@ TYPE_KEYS = {
     "address": (),
     "siret": (),
     "postal_commune": (),
+    # The id of an appointments meeting type of the organization; booked with the filing.
+    "slot": ("meeting_type",),
 }
 LAYOUT_KEYS = {
     "page": ("id", "type", "label", "condition"),

@@ -67,6 +67,9 @@ ANSWERS = {
         (None, True),
         ("kind", False),
         ({"all": "kind"}, False),
+        # A field named by something else than a text (found by the fuzzer): read as missing.
+        ({"field": [], "op": "empty"}, True),
+        ({"field": {"a": 1}, "op": "equals", "value": 1}, False),
     ],
 )
 def test_conditions(condition, expected):

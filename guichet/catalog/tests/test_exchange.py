@@ -288,6 +288,7 @@ def test_the_export_names_the_services_it_needs(procedure):
         "address": "1 place de la Mairie",
         "opening_hours": "Du lundi au vendredi, 9 h – 17 h",
         "area": None,
+        "translations": {},
     }
     assert document["services"][3]["area"] == EAST
     # Without a rule that routes to any area, the area services stay at home.
@@ -513,3 +514,28 @@ def test_the_commands_explain_what_went_wrong(procedure, fresh_org, tmp_path):
     with pytest.raises(CommandError, match="Version de format « 9 » non prise en charge"):
         call_command("import_procedure", "nouvelle", str(wrong))
     assert not fresh_org.procedures.exists() and not fresh_org.services.exists()
+
+
+def test_the_purpose_and_legal_basis_travel_and_are_checked(procedure, fresh_org):
+    from guichet.catalog.actions import update_procedure_retention
+
+    procedure = update_procedure_retention(
+        procedure=procedure,
+        months=None,
+        action="anonymize",
+        purpose="Réparer la voirie.",
+        legal_basis="legal_obligation",
+        legal_basis_detail="CGCT, art. L2212-2",
+    )
+    document = export_procedure(procedure)
+    elsewhere = import_procedure(organization=fresh_org, document=document)
+    assert (elsewhere.purpose, elsewhere.legal_basis, elsewhere.legal_basis_detail) == (
+        "Réparer la voirie.",
+        "legal_obligation",
+        "CGCT, art. L2212-2",
+    )
+    del document["purpose"], document["legal_basis"], document["legal_basis_detail"]
+    older = import_procedure(organization=fresh_org, document=document)
+    assert (older.purpose, older.legal_basis) == ("", "public_task")
+    with pytest.raises(ValidationError, match="legal_basis"):
+        import_procedure(organization=fresh_org, document={**document, "legal_basis": "x"})

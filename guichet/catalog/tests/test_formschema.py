@@ -11,6 +11,7 @@ from guichet.catalog.formschema import (
     display_answers,
     form_fields,
 )
+from guichet.conftest import image_bytes
 
 FIELDS = [
     {"id": "name", "type": "text", "label": "Nom", "required": True},
@@ -26,6 +27,7 @@ FIELDS = [
     {"id": "place", "type": "address", "label": "Lieu"},
     {"id": "company", "type": "siret", "label": "SIRET"},
     {"id": "town", "type": "postal_commune", "label": "Commune"},
+    {"id": "slot", "type": "slot", "label": "Rendez-vous", "meeting_type": 1},
 ]
 LAYOUT = [
     {"id": "start", "type": "page", "label": "Début"},
@@ -263,10 +265,10 @@ def test_too_large_files_are_refused(settings):
 
 def test_a_file_field_narrows_the_extensions_the_size_and_counts_the_files():
     fields = [
-        {"id": "photos", "type": "file", "extensions": ["jpg", "png"], "max_size": 10},
+        {"id": "photos", "type": "file", "extensions": ["jpg", "png"], "max_size": 5000},
         {"id": "scans", "type": "file", "max_count": 2, "required": True},
     ]
-    photo = SimpleUploadedFile("a.jpg", b"x" * 10, "image/jpeg")
+    photo = SimpleUploadedFile("a.jpg", image_bytes("JPEG"), "image/jpeg")
     files = MultiValueDict({"photos": [photo], "scans": [pdf("1.pdf"), pdf("2.pdf")]})
     _answers, uploads = clean_answers(fields, {}, files)
     assert [(field_id, upload.name) for field_id, upload in uploads] == [
@@ -276,7 +278,7 @@ def test_a_file_field_narrows_the_extensions_the_size_and_counts_the_files():
     ]
     bad = [
         ({"photos": [pdf()], "scans": [pdf()]}, "photos"),  # pdf not allowed here
-        ({"photos": [SimpleUploadedFile("b.png", b"x" * 11)], "scans": [pdf()]}, "photos"),
+        ({"photos": [SimpleUploadedFile("b.png", b"x" * 5001)], "scans": [pdf()]}, "photos"),
         ({"scans": [pdf("1.pdf"), pdf("2.pdf"), pdf("3.pdf")]}, "scans"),  # three files
         ({}, "scans"),  # required
     ]

@@ -139,3 +139,69 @@ def test_pages_holding_every_word_come_alone_when_there_are_some(org, pages):
     assert titles(org, "horaires mairie") == ["Horaires de la mairie"]
     # No page holds both words: those holding one of them.
     assert set(titles(org, "horaires piscine")) == {"Horaires de la mairie"}
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("encomrents", "Collecte des encombrants"),  # a letter missing, another replaced
+        ("enconbrents", "Collecte des encombrants"),
+        ("pasepport", "Passeport et carte d'identité"),
+        ("passeprtt", "Passeport et carte d'identité"),
+        ("pasesprot", "Passeport et carte d'identité"),  # two swaps, one edit each
+        ("inscirpton", "Inscription à l'école"),
+        ("pasport", "Passeport et carte d'identité"),  # seven letters typed: two edits
+    ],
+)
+def test_two_typing_mistakes_are_forgiven_on_long_words(org, pages, text, expected):
+    found = titles(org, text)
+    assert found and found[0] == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("passport", "Passeport et carte d'identité"),
+        ("identity card", "Passeport et carte d'identité"),
+    ],
+)
+def test_the_english_spelling_of_a_french_word_finds_it(org, pages, text, expected):
+    # The English translation puts these words in the index: a French reader typing them
+    # must still get the French page, not nothing.
+    found = titles(org, text)
+    assert found and found[0] == expected
+
+
+@pytest.mark.parametrize("text", ["nairue", "pasprt", "ecloes"])
+def test_words_of_fewer_than_seven_letters_get_one_edit_not_two(org, pages, text):
+    assert titles(org, text) == []
+
+
+def test_a_mistake_on_the_first_letter_counts_twice(org, pages):
+    assert titles(org, "oasseport")[0] == "Passeport et carte d'identité"
+    assert titles(org, "oaseport") == []  # two mistakes, one on the first letter
+    assert titles(org, "bairie") == []
+
+
+def test_one_edit_is_still_forgiven_on_a_short_word(org, pages):
+    assert titles(org, "mairue") == ["Passeport et carte d'identité"]
+
+
+def test_exact_matches_come_before_corrected_ones(org, pages):
+    licence = page(org, "Licence de débit de boissons", "Pour ouvrir un bar.")
+    software = page(org, "Nos logiciels", "Le code du portail est publié sous une license libre.")
+    # The word as typed, even in a body, comes before a correction of it in a title.
+    assert titles(org, "license") == [software.title, licence.title]
+    assert titles(org, "licence") == [licence.title, software.title]
+
+
+def test_one_correction_comes_before_two(org, pages):
+    two = page(org, "Travaux impasse Kermorrec", "La chaussée est refaite.")
+    one = page(org, "Travaux rue Kermarrec", "La chaussée est refaite.")
+    # "kermarec": one letter from "kermarrec", two from "kermorrec".
+    assert titles(org, "kermarec") == [one.title, two.title]
+
+
+def test_numbers_are_not_corrected(org, pages):
+    page(org, "Élections de 2024", "Les résultats.")
+    assert titles(org, "2025") == []

@@ -1,4 +1,5 @@
-"""The interface is written in French (the msgids); the English catalogue must be complete."""
+"""The interface is written in French (the msgids); the English catalogue must be complete, and
+the French one must give every plural message its French forms (singular for 0 and 1)."""
 
 import os
 import re
@@ -11,6 +12,7 @@ import pytest
 
 PACKAGE = Path(__file__).resolve().parents[2]
 CATALOGUE = PACKAGE / "locale" / "en" / "LC_MESSAGES"
+FRENCH = PACKAGE / "locale" / "fr" / "LC_MESSAGES"
 
 
 def _entries(po_text: str) -> list[dict]:
@@ -99,11 +101,51 @@ def test_the_catalogue_holds_every_string_of_the_code(tmp_path):
     )
     assert missing == [], "run `make messages` and translate the new strings"
 
+    french = {
+        (entry["msgctxt"], entry["msgid"]): entry
+        for entry in _entries((FRENCH / "django.po").read_text())
+    }
+    plurals = [entry for entry in extracted if entry["msgid_plural"]]
+    assert plurals, "the code has plural messages"
+    wrong = [
+        entry["msgid"]
+        for entry in plurals
+        if french.get((entry["msgctxt"], entry["msgid"]), {}).get("msgstr")
+        != {0: entry["msgid"], 1: entry["msgid_plural"]}
+    ]
+    assert wrong == [], "run `make messages`: the French catalogue lacks these plurals"
 
-def test_the_compiled_catalogue_is_up_to_date(tmp_path):
+
+@pytest.mark.parametrize("folder", [CATALOGUE, FRENCH], ids=["en", "fr"])
+def test_the_compiled_catalogue_is_up_to_date(tmp_path, folder):
     _need_gettext()
     compiled = tmp_path / "django.mo"
     subprocess.run(
-        ["msgfmt", "--check-format", "-o", str(compiled), str(CATALOGUE / "django.po")], check=True
+        ["msgfmt", "--check-format", "-o", str(compiled), str(folder / "django.po")], check=True
     )
-    assert compiled.read_bytes() == (CATALOGUE / "django.mo").read_bytes(), "run `make messages`"
+    assert compiled.read_bytes() == (folder / "django.mo").read_bytes(), "run `make messages`"
+
+
+def test_the_french_catalogue_holds_plurals_only():
+    entries = _entries((FRENCH / "django.po").read_text())
+    assert entries and all(entry["msgid_plural"] for entry in entries)
+    header = (FRENCH / "django.po").read_text()
+    assert '"Plural-Forms: nplurals=2; plural=(n > 1);\\n"' in header
+
+
+@pytest.mark.parametrize(
+    ("count", "expected"),
+    [(0, "0 usager trouvé"), (1, "1 usager trouvé"), (2, "2 usagers trouvés")],
+)
+def test_french_takes_the_singular_for_zero_and_one(count, expected):
+    from django.template import engines
+    from django.utils import translation
+
+    template = engines["django"].from_string(
+        "{% load i18n %}{% blocktranslate count counter=n trimmed %}{{ counter }} usager trouvé"
+        "{% plural %}{{ counter }} usagers trouvés{% endblocktranslate %}"
+    )
+    with translation.override("fr"):
+        assert template.render({"n": count}) == expected
+    with translation.override("en"):
+        assert template.render({"n": 0}) == "0 citizens found"  # English: plural for 0

@@ -1,6 +1,8 @@
 """`guichet demo`: loaded once for the module (about 20 s), rolled back at the end."""
 
+import datetime
 import io
+import re
 
 import pytest
 from allauth.account.models import EmailAddress
@@ -12,8 +14,11 @@ from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
 
 from guichet.accounts.models import User
+from guichet.appointments.availability import free_slots_for
+from guichet.appointments.models import MeetingType
 from guichet.cases.models import Case, CaseEvent, Channel, EventKind
 from guichet.catalog.formschema import FIELD_TYPES, clean_answers
+from guichet.catalog.models import InfoPage
 from guichet.catalog.workflow import Category
 from guichet.notify.models import OutgoingEmail
 from guichet.organization.models import Membership, Organization, Role
@@ -231,18 +236,24 @@ def test_history_was_written_by_the_actions_without_notifying(demo_output):
 
 
 def test_every_case_answers_its_procedures_form(demo_output):
-    cases = Case.objects.select_related("procedure")
-    assert cases.count() == 540
+    cases = Case.objects.select_related("procedure", "organization")
+    assert cases.count() == 500 + 40 + 3  # drawn, and the demo citizen's in Villeneuve
     for case in cases:
         fields = case.procedure.fields
-        answers, uploads = clean_answers(fields, case.data)
+        # Judged as on the day it was filed ("from today"), in its commune's territory.
+        answers, uploads = clean_answers(
+            fields,
+            case.data,
+            today=timezone.localtime(case.created_at).date(),
+            area=case.organization.area,
+        )
         assert answers == case.data, case.reference
         assert uploads == []
 
 
 def test_the_people(demoville):
     citizens = User.objects.filter(memberships__isnull=True)
-    assert citizens.count() == 30
+    assert citizens.count() == 31  # 30 drawn citizens, and the printed one's son
     assert all(u.email.endswith(".test") for u in User.objects.all())
     agents = Membership.objects.filter(organization=demoville, role=Role.AGENT)
     assert agents.count() == 6
@@ -262,6 +273,17 @@ def test_the_printed_logins_work(demo_output, email):
     assert user is not None and user.email == email
     # Verified, so that the portal's login (allauth) lets them in too.
     assert EmailAddress.objects.get(user=user, email=email).verified
+
+
+def test_the_demo_admin_reaches_the_django_admin_through_the_login(demo_output, client):
+    response = client.get("/django-admin/", follow=True)
+    login = response.redirect_chain[-1][0]
+    assert login == "/compte/login/?next=%2Fdjango-admin%2F"
+    response = client.post(
+        login, {"login": "admin@demoville.test", "password": PASSWORD, "next": "/django-admin/"}
+    )
+    assert response.status_code == 302 and response.url == "/django-admin/"
+    assert client.get("/django-admin/").status_code == 200
 
 
 def test_villeneuve_is_a_smaller_second_commune(villeneuve):
@@ -288,7 +310,8 @@ def test_running_twice_does_not_duplicate(demo_output, settings):
     assert "already loaded" in output.getvalue()
     assert fingerprint() == before
     assert Organization.objects.filter(slug="demoville").count() == 1
-    assert User.objects.count() == 30 + 7 + 2 + 1  # citizens, Démoville staff, Villeneuve
+    # Citizens, Démoville staff, Villeneuve, the printed citizen's son.
+    assert User.objects.count() == 30 + 7 + 2 + 1 + 1
 
 
 def test_reset_loads_the_same_demo_again(demo_output):
@@ -316,3 +339,215 @@ def test_demoville_answers_before_a_request_is_needed(demoville):
     hall = Place.objects.get(organization=demoville, slug="hotel-de-ville")
     assert hall.closures.exists() and hall.services.filter(slug="etat-civil").exists()
     assert not InfoPage.objects.exclude(organization=demoville).exists()
+
+
+def test_the_demo_citizen_has_requests_in_both_communes(demo_output, client):
+    """What the summary promises: citoyen@demoville.test finds requests in each commune's
+    space, and Villeneuve's agent finds hers among the cases of his service."""
+    citizen = User.objects.get(email="citoyen@demoville.test")
+    client.force_login(citizen)
+    for slug, space in [("demoville", "/mon-espace/"), ("villeneuve", "/o/villeneuve/mon-espace/")]:
+        theirs = Case.objects.filter(organization__slug=slug, citizen=citizen)
+        assert theirs.exists(), slug
+        page = client.get(space).text
+        for case in theirs.order_by("-created_at")[:5]:
+            assert case.reference in page, (slug, case.reference)
+    membership = Membership.objects.get(user__email="agent@villeneuve.test")
+    open_ones = Case.objects.visible_to(membership).open().filter(citizen=citizen)
+    assert open_ones.exists()
+    client.force_login(membership.user)
+    inbox = client.get("/o/villeneuve/backoffice/").text
+    for case in open_ones:
+        assert case.reference in inbox
+
+
+FRENCH_DAYS = ["lundi", "mardi", "mercredi", "jeudi", "vendredi", "samedi", "dimanche"]
+
+
+def hours_read_from(text: str) -> dict:
+    """The week that a French sentence gives ("du lundi au mercredi de 8 h 30 à 12 h et de
+    13 h 30 à 17 h 30, le jeudi ..."), read independently of how the demo writes it."""
+    time = r"(\d{1,2}) h(?: (\d{2}))?"
+    week = {}
+    for days, ranges in re.findall(
+        r"((?:du \w+ au \w+)|(?:le \w+)) ((?:de \d{1,2} h(?: \d{2})? à \d{1,2} h(?: \d{2})?"
+        r"(?: et )?)+)",
+        text,
+    ):
+        names = days.split()[1::2] if days.startswith("du") else [days.split()[1]]
+        first, last = FRENCH_DAYS.index(names[0]), FRENCH_DAYS.index(names[-1])
+        spans = [
+            [f"{int(h1):02d}:{m1 or '00'}", f"{int(h2):02d}:{m2 or '00'}"]
+            for h1, m1, h2, m2 in re.findall(f"de {time} à {time}", ranges)
+        ]
+        for day in range(first, last + 1):
+            week[str(day)] = spans
+    return week
+
+
+def test_the_faq_gives_the_town_halls_opening_hours(demoville):
+    from guichet.catalog.models import InfoPage
+    from guichet.organization.models import Place
+
+    hall = Place.objects.get(organization=demoville, slug="hotel-de-ville")
+    opened = {day: ranges for day, ranges in hall.hours.items() if ranges}
+    faq = InfoPage.objects.get(
+        organization=demoville, title="Quels sont les horaires de la mairie ?"
+    )
+    assert hours_read_from(faq.body) == opened
+    etat_civil = demoville.services.get(slug="etat-civil")
+    lines = etat_civil.opening_hours.lower().replace(" : ", " de ").replace(" – ", " à ")
+    lines = re.sub(r"^(\w+) de", r"le \1 de", lines, flags=re.M)
+    assert hours_read_from(re.sub(r" et (\d)", r" et de \1", lines)) == opened
+
+
+def test_the_citizens_answers_resumed_their_cases(demoville):
+    """A citizen who answered a request for more information set their case going again
+    (the default workflow's `resume`, made for them), and its clock with it."""
+    answered = CaseEvent.objects.filter(
+        case__organization=demoville,
+        kind=EventKind.TRANSITIONED,
+        payload__trigger__type="citizen_reply",
+    )
+    assert answered.count() >= 5
+    assert {event.payload["transition"] for event in answered} == {"resume"}
+    assert (
+        not Case.objects.filter(
+            organization=demoville, category=Category.WAITING, deadline_paused_at=None
+        )
+        .exclude(due_at=None)
+        .exists()
+    )
+
+
+def test_some_requests_for_more_information_give_a_date_to_answer_by(demoville):
+    certificate = demoville.procedures.get(slug="acte-etat-civil")
+    [waiting] = [
+        s for s in certificate.current_version.workflow["states"] if s["category"] == "waiting"
+    ]
+    assert waiting["answer_days"] == 15
+    asked = CaseEvent.objects.filter(
+        case__procedure=certificate, kind=EventKind.TRANSITIONED, payload__to="waiting"
+    )
+    assert asked.exists() and all("answer_by" in event.payload for event in asked)
+    pothole = demoville.procedures.get(slug="signaler-un-probleme")
+    assert not CaseEvent.objects.filter(
+        case__procedure=pothole, kind=EventKind.TRANSITIONED, payload__has_key="answer_by"
+    ).exists()
+
+
+def test_the_demo_api_key_holds_every_scope_on_demoville(demoville, client):
+    from guichet.organization.api_clients import get_api_client
+
+    api_client = get_api_client("demo-api-key")
+    assert api_client.organization == demoville
+    assert api_client.can_read and api_client.can_write and api_client.all_services
+    response = client.get("/api/v1/cases?limit=5", HTTP_AUTHORIZATION="Bearer demo-api-key")
+    assert response.status_code == 200
+    assert len(response.json()["items"]) == 5
+
+
+def test_a_mail_pushed_with_the_demo_secret_opens_a_question_in_demoville(demoville, client):
+    raw = (
+        "From: Zoé Habitante <zoe@example.test>\r\nTo: mairie@demoville.test\r\n"
+        "Subject: Horaires de la piscine\r\nMessage-ID: <demo-inbound@example.test>\r\n"
+        "Content-Type: text/plain; charset=utf-8\r\n\r\nQuels sont les horaires d'été ?\r\n"
+    ).encode()
+    response = client.post(
+        "/inbound/email/",
+        data=raw,
+        content_type="message/rfc822",
+        headers={"authorization": "Bearer demo-inbound-secret"},
+    )
+    assert response.status_code == 200, response.content
+    case = Case.objects.get(reference=response.json()["case"])
+    assert case.organization == demoville and case.channel == "email"
+    assert case.procedure.slug == "question-a-la-mairie"
+    assert "Quels sont les horaires d'été ?" in case.data["question"]
+
+
+def test_the_demo_open311_key_files_a_street_problem(demoville, client):
+    services = client.get("/open311/v2/services.json").json()
+    assert [s["service_code"] for s in services] == ["signaler-un-probleme"]
+    definition = client.get("/open311/v2/services/signaler-un-probleme.json").json()
+    category = definition["attributes"][0]
+    response = client.post(
+        "/open311/v2/requests.json",
+        {
+            "api_key": "demo-open311-key",
+            "service_code": "signaler-un-probleme",
+            "address_string": "Place de la Mairie",
+            f"attribute[{category['code']}]": category["values"][0]["key"],
+            "attribute[danger]": "no",
+            "description": "Un banc cassé.",
+            "email": "zoe@example.test",
+        },
+    )
+    assert response.status_code == 201, response.content
+    reference = response.json()[0]["service_request_id"]
+    case = demoville.cases.get(reference=reference)
+    assert case.channel == "api"
+    assert case.data["description"] == "Un banc cassé."
+
+
+def test_the_town_hall_has_agendas_with_booked_and_free_slots(demoville):
+    names = set(
+        MeetingType.objects.filter(agenda__organization=demoville).values_list("name", flat=True)
+    )
+    assert {"Passeport", "Carte d'identité", "Dossier de mariage ou de PACS"} <= names
+    passport = MeetingType.objects.get(agenda__organization=demoville, name="Passeport")
+    assert passport.appointments.count() > 20
+    today = timezone.localdate()
+    assert free_slots_for(passport, first_day=today, last_day=today + datetime.timedelta(days=28))
+    page = InfoPage.objects.get(organization=demoville, title="Passeport et carte d'identité")
+    assert "/rendez-vous/" in page.body
+
+
+def test_the_register_lists_every_personal_field_of_every_published_procedure(demo_output, client):
+    """GDPR article 30: the register's spreadsheet holds every answer of every published
+    procedure's form, in both communes, with the applicant's contact details."""
+    from openpyxl import load_workbook
+
+    from guichet.catalog.formschema.types import is_answer
+    from guichet.catalog.models import Procedure
+
+    client.force_login(User.objects.get(email="admin@demoville.test"))
+    checked = 0
+    for slug, prefix in [("demoville", ""), ("villeneuve", "/o/villeneuve")]:
+        response = client.get(f"{prefix}/backoffice/organisation/registre.xlsx")
+        assert response.status_code == 200, slug
+        book = load_workbook(io.BytesIO(b"".join(response.streaming_content)), read_only=True)
+        rows = list(book.worksheets[0].iter_rows(values_only=True))
+        column = rows[0].index("Identifiant du champ")
+        listed = {(row[0], row[column]) for row in rows[1:]}
+        procedures = Procedure.objects.published().filter(organization__slug=slug)
+        assert procedures.exists()
+        for procedure in procedures.select_related("current_version"):
+            for item in procedure.current_version.fields:
+                if is_answer(item):
+                    assert (procedure.title, item["id"]) in listed, (slug, item["id"])
+                    checked += 1
+            for contact in ("contact_name", "contact_email", "contact_phone"):
+                assert (procedure.title, contact) in listed
+    assert checked > 20
+
+
+def test_the_demo_citizen_s_son_holds_her_mandate_and_wrote_for_her(demo_output, client):
+    from guichet.cases.models import Mandate, Message
+
+    citizen = User.objects.get(email="citoyen@demoville.test")
+    son = User.objects.get(email="proche@demoville.test")
+    [mandate] = Mandate.objects.filter(citizen=citizen)
+    assert mandate.helper_email == son.email and mandate.is_active()
+    assert mandate.organization.slug == "villeneuve" and mandate.all_procedures
+    message = Message.objects.get(author=son)
+    assert message.case.citizen == citizen and message.from_citizen
+    event = message.case.events.get(kind=EventKind.MESSAGE, actor=son)
+    assert event.payload["on_behalf_of"]["as"] == "helper"
+    assert event.dispatched_at is not None  # history: nobody is notified
+    client.force_login(citizen)
+    page = client.get("/o/villeneuve/mon-espace/mandats/").text
+    assert "par proche@demoville.test, avec votre mandat" in page
+    client.force_login(son)
+    page = client.get(f"/o/villeneuve/mon-espace/aides/{mandate.pk}/").text
+    assert message.case.reference in page

@@ -2,7 +2,14 @@ import datetime
 
 import pytest
 
-from guichet.lib.hours import HoursError, format_day, parse_day, status_at, validate_week
+from guichet.lib.hours import (
+    HoursError,
+    format_day,
+    next_opening,
+    parse_day,
+    status_at,
+    validate_week,
+)
 
 
 @pytest.mark.parametrize(
@@ -54,3 +61,19 @@ def test_an_exceptional_closure_wins():
     assert status_at(WEEK, [(MONDAY, MONDAY)], moment) == (False, None)
     assert status_at(WEEK, [(MONDAY - datetime.timedelta(1), MONDAY)], moment) == (False, None)
     assert WEEK["6"] == []
+
+
+def test_the_next_opening_skips_closed_days_and_closures():
+    def at(day, time):
+        return datetime.datetime.combine(day, datetime.time.fromisoformat(time))
+
+    saturday = MONDAY + datetime.timedelta(days=5)
+    assert next_opening(WEEK, [], at(MONDAY, "12:30")) == (MONDAY, "13:30")
+    assert next_opening(WEEK, [], at(MONDAY, "18:00")) == (saturday, "09:00")
+    next_monday = MONDAY + datetime.timedelta(days=7)
+    assert next_opening(WEEK, [], at(saturday, "12:00")) == (next_monday, "08:30")
+    assert next_opening(WEEK, [(next_monday, next_monday)], at(saturday, "13:00")) == (
+        saturday + datetime.timedelta(days=7),
+        "09:00",
+    )
+    assert next_opening({}, [], at(MONDAY, "10:00")) is None

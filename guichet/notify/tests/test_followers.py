@@ -6,6 +6,7 @@ from django.core.exceptions import PermissionDenied
 
 from guichet.cases import actions
 from guichet.conftest import submit
+from guichet.notify.models import NotificationPreferences
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -18,6 +19,11 @@ def _base_url(settings):
 def test_followers_are_told_of_what_others_do(
     procedure_a, agent_a, agent_b, supervisor, smtp_server, run_worker
 ):
+    # Their notifications by e-mail off: only what following brings.
+    for agent in (agent_a, supervisor):
+        NotificationPreferences.objects.create(
+            user=agent, new_case="none", citizen_reply="none", assigned="none", deadline="none"
+        )
     case = submit(procedure_a)
     actions.follow_case(case=case, user=agent_a)
     actions.follow_case(case=case, user=supervisor)

@@ -44,7 +44,7 @@ class Gateway:
                     self.send_header(name, value)
                 self.end_headers()
 
-            def do_GET(self):  # noqa: N802: a followed redirection would land here
+            def do_GET(self):  # noqa: N802 (a followed redirection would land here)
                 gateway.calls.append({"get": self.path})
                 self.send_response(200)
                 self.end_headers()
@@ -201,3 +201,37 @@ def test_sms_are_written_in_the_citizens_language(
     run_worker()
     [text] = gateway.texts
     assert "has been received" in text["text"] and case.reference in text["text"]
+
+
+def test_a_demand_handled_elsewhere_is_texted_to_a_citizen_who_asked_for_sms(
+    org, texting_citizen, gateway, smtp_server, run_worker
+):
+    from guichet.cases.external import push_external_demand
+    from guichet.organization.api_clients import create_api_client
+
+    texting_citizen.notify_email = False
+    texting_citizen.save()
+    system, _key = create_api_client(
+        organization=org,
+        name="Portail Famille",
+        actor=None,
+        can_push_demands=True,
+        all_services=True,
+    )
+    push_external_demand(
+        client=system,
+        external_ref="FAM-1",
+        citizen=texting_citizen,
+        title="Cantine",
+        status="waiting",
+        status_label="Pièce manquante",
+        note="Un justificatif secret.",
+        url="https://famille.example.test/FAM-1",
+    )
+    run_worker()
+    [text] = gateway.texts
+    assert text["to"] == "+33612345678"
+    assert "« Cantine »" in text["text"] and "« Pièce manquante »" in text["text"]
+    assert f"{BASE_URL}/mon-espace/" in text["text"] and "secret" not in text["text"]
+    assert smtp_server.messages == []  # e-mails turned off
+    assert OutgoingSMS.objects.get().external_update is not None

@@ -1,5 +1,6 @@
 """Webhooks of the workflows, delivered to a real HTTP server by the real worker."""
 
+import base64
 import datetime
 import hashlib
 import hmac
@@ -32,7 +33,7 @@ class Receiver:
     """A real HTTP server that records what it is sent and answers what is queued: a status,
     or a function that writes the whole answer itself."""
 
-    def __init__(self):
+    def __init__(self, port=0):
         self.calls = []
         self.statuses = queue.Queue()
         receiver = self
@@ -58,7 +59,7 @@ class Receiver:
             def log_message(self, *args):
                 pass
 
-        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.server = ThreadingHTTPServer(("127.0.0.1", port), Handler)
         self.url = f"http://127.0.0.1:{self.server.server_address[1]}/hooks/guichet"
         self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
         self.thread.start()
@@ -135,6 +136,14 @@ def test_a_transition_calls_its_webhook_signed_and_without_personal_data(
     assert "Lampadaire" not in body.decode()
     assert delivery.delivered_at is not None and delivery.attempts == 1
     assert delivery.last_status == 200
+    # The Standard Webhooks headers too (the organization's secret, not a whsec_ one, is
+    # the key as it is), computed here independently.
+    lowered = {key.lower(): value for key, value in headers.items()}
+    assert lowered["webhook-id"] == delivery.webhook_id
+    signed = f"{delivery.webhook_id}.{lowered['webhook-timestamp']}.".encode() + body
+    digest = hmac.new(org.webhook_secret.encode(), signed, hashlib.sha256).digest()
+    assert lowered["webhook-signature"] == "v1," + base64.b64encode(digest).decode()
+    assert abs(int(lowered["webhook-timestamp"]) - timezone.now().timestamp()) < 300
 
 
 def test_a_refusal_is_retried_later_then_delivered(org, service_a, agent_a, receiver, run_worker):

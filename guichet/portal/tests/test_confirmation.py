@@ -23,7 +23,10 @@ def test_it_shows_the_reference_and_the_tracking_code_to_the_submitter(client, p
     assert case.reference in html
     assert case.formatted_tracking_code in html
     assert f'href="/suivi/{case.tracking_code}/"' in html
-    assert "Un accusé de réception vous a été envoyé par e-mail" in html
+    # This procedure promises a processing time but issues no acknowledgement of receipt:
+    # the page speaks of a confirmation only.
+    assert "Un e-mail de confirmation vous est envoyé à l'adresse zoe@example.test" in html
+    assert "accusé de réception" not in html
     assert "zoe@example.test" in html
     assert "no-store" in response["Cache-Control"]
     assert response["X-Robots-Tag"].startswith("noindex")

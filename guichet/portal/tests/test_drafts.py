@@ -143,7 +143,7 @@ def test_old_drafts_are_purged(works, settings):
 
 @pytest.mark.django_db
 def test_a_draft_too_large_is_refused_without_failing(client, works, monkeypatch):
-    monkeypatch.setattr(actions, "MAX_DRAFT_SIZE", 100)
+    monkeypatch.setattr("guichet.cases.drafts.MAX_DRAFT_SIZE", 100)  # read by save_draft
     response = client.post(START, {**STEP_1, "answer-town.commune": "x" * 100, "action": "next"})
     assert response.status_code == 400
     assert "trop volumineux" in response.content.decode()
@@ -236,6 +236,52 @@ def test_next_without_the_token_still_finds_the_autosaved_draft(client, works):
     assert Draft.objects.count() == 1
 
 
+def proposed_token(client) -> str:
+    """The signed draft token that the first step's page proposes."""
+    body = client.get(START).content.decode()
+    return body.split('name="new_draft" value="', 1)[1].split('"', 1)[0]
+
+
+@pytest.mark.django_db
+def test_an_autosave_whose_answer_was_lost_and_next_make_one_draft(client, works):
+    """htmx drops an autosave's answer when a newer one starts, and a first visit has no
+    session yet: the server still ran it. The page's proposed token ties them together."""
+    proposed = proposed_token(client)
+    lost = Client()  # its answer (and session cookie) never reached the browser
+    assert lost.post(AUTOSAVE.format(1), {**STEP_1, "new_draft": proposed}).status_code == 200
+    again = Client()
+    assert again.post(AUTOSAVE.format(1), {**STEP_1, "new_draft": proposed}).status_code == 200
+    assert Draft.objects.count() == 1
+    location = next_(client, START, {**STEP_1, "new_draft": proposed})
+    draft = Draft.objects.get()
+    assert location == f"{resume_url(draft)}etape/2/"
+    # The page's next visit proposes another token: a new form, a new draft.
+    assert proposed_token(Client()) != proposed
+
+
+@pytest.mark.django_db
+def test_a_forged_proposed_token_is_ignored(client, works):
+    client.post(AUTOSAVE.format(1), {**STEP_1, "new_draft": "chosen-by-the-visitor"})
+    assert Draft.objects.get().token != "chosen-by-the-visitor"
+
+
+@pytest.mark.django_db
+def test_two_creations_with_one_token_update_one_draft(works, citizen):
+    """The second of two simultaneous creations meets the first's row (unique token)."""
+    first = actions.save_draft(
+        procedure=works, data={"a": ["1"]}, page=1, citizen=citizen, token="t" * 32
+    )
+    second = actions.save_draft(
+        procedure=works, data={"a": ["2"]}, page=2, citizen=citizen, token="t" * 32
+    )
+    assert second.pk == first.pk and Draft.objects.count() == 1
+    assert Draft.objects.get().data == {"a": ["2"]}
+    # Someone else's token of the same value is not theirs to update: a draft of its own.
+    other = actions.save_draft(procedure=works, data={"b": ["1"]}, page=1, token="t" * 32)
+    assert other.pk != first.pk and other.token != "t" * 32
+    assert Draft.objects.get(pk=first.pk).data == {"a": ["2"]}
+
+
 @pytest.mark.django_db
 def test_autosave_on_a_later_step_keeps_unchecked_answers(client, works):
     next_(client, START, STEP_1)
@@ -274,7 +320,7 @@ def test_autosave_refuses_a_later_step_without_a_draft_and_others_drafts(
 def test_an_autosave_too_large_says_so_with_a_400(client, works, monkeypatch):
     next_(client, START, STEP_1)
     draft = Draft.objects.get()
-    monkeypatch.setattr(actions, "MAX_DRAFT_SIZE", 100)
+    monkeypatch.setattr("guichet.cases.drafts.MAX_DRAFT_SIZE", 100)  # read by save_draft
     response = client.post(AUTOSAVE.format(2), {"answer-kind": "x" * 200, "draft": draft.token})
     assert response.status_code == 400
     assert "trop volumineux" in response.content.decode()
@@ -284,7 +330,7 @@ def test_an_autosave_too_large_says_so_with_a_400(client, works, monkeypatch):
 
 @pytest.mark.django_db
 def test_autosave_is_rate_limited(client, works, monkeypatch):
-    monkeypatch.setattr("guichet.portal.views.AUTOSAVE_RATE_LIMIT", 2)
+    monkeypatch.setattr("guichet.portal.filing_views.AUTOSAVE_RATE_LIMIT", 2)
     for _ in range(2):
         assert (
             client.post(AUTOSAVE.format(1), {"answer-applicant": "Entreprise"}).status_code == 200

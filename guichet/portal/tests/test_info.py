@@ -70,6 +70,10 @@ def test_the_search_page_works_without_javascript(client, passport, django_asser
     assert "1 résultat pour « paseport »" in response.text
     empty = client.get("/recherche/", {"q": "piscine municipale"})
     assert "Aucune page ne correspond" in empty.text
+    assert "Aucun résultat pour « piscine municipale »" in empty.text
+    assert "0 résultats" not in empty.text
+    empty = client.get("/recherche/", {"q": "piscine municipale"}, HTTP_ACCEPT_LANGUAGE="en")
+    assert 'No results for "piscine municipale"' in empty.text
     assert client.get("/recherche/").status_code == 200
     assert client.get("/recherche/", {"q": "x" * 5000}).status_code == 200
 
@@ -138,7 +142,7 @@ def test_feedback_and_answers_need_a_visible_page(client, org, other_org):
 
 
 def test_answers_are_suggested_for_a_description_and_self_service_is_counted(
-    client, passport, procedure_a
+    client, passport, procedure_a, procedure_b
 ):
     from guichet.cases.models import Case
 
@@ -147,10 +151,15 @@ def test_answers_are_suggested_for_a_description_and_self_service_is_counted(
         {"answer-description": "Je voudrais refaire ma carte d'identité", "answer-kind": ""},
     )
     assert response.status_code == 200
-    assert f'href="/infos/{passport.slug}/"' in response.text
+    # The procedure's own answer, found by the words too, is shown once.
+    assert response.text.count(f'href="/infos/{passport.slug}/"') == 1
     assert f'action="/infos/{passport.slug}/resolu/"' in response.text
     unrelated = client.get(
         f"/demarches/{procedure_a.slug}/reponses/", {"answer-description": "lampadaire éteint"}
+    )
+    assert unrelated.text.count(f'href="/infos/{passport.slug}/"') == 1  # its own stays
+    unrelated = client.get(
+        f"/demarches/{procedure_b.slug}/reponses/", {"answer-description": "lampadaire éteint"}
     )
     assert "Aucune réponse publiée ne correspond" in unrelated.text
 

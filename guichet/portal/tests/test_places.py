@@ -4,7 +4,7 @@ import datetime
 import zoneinfo
 
 import pytest
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from guichet.catalog.actions import save_info_page
 from guichet.conftest import submit
@@ -43,7 +43,7 @@ def test_what_the_status_says(town_hall):
     monday = "2026-11-30"
     assert status_text(town_hall, at(monday, "10:00")) == (True, "Ouvert jusqu'à 12:00")
     assert status_text(town_hall, at(monday, "12:30")) == (False, "Fermé, ouvre à 13:30")
-    assert status_text(town_hall, at(monday, "18:00")) == (False, "Fermé pour aujourd'hui")
+    assert status_text(town_hall, at(monday, "18:00")) == (False, "Fermé, ouvre demain à 08:30")
     add_closure(
         place=town_hall,
         first_day=datetime.date(2026, 11, 30),
@@ -52,8 +52,28 @@ def test_what_the_status_says(town_hall):
     )
     assert status_text(town_hall, at(monday, "10:00")) == (
         False,
-        "Fermé aujourd'hui (fermeture exceptionnelle)",
+        "Fermé aujourd'hui (fermeture exceptionnelle), ouvre samedi à 09:00",
     )
+
+
+def test_closed_in_the_evening_it_says_when_it_opens_next(town_hall):
+    tuesday, saturday = "2026-12-01", "2026-12-05"
+    assert status_text(town_hall, at(tuesday, "17:30")) == (False, "Fermé, ouvre samedi à 09:00")
+    assert status_text(town_hall, at(saturday, "12:30")) == (False, "Fermé, ouvre lundi à 08:30")
+    add_closure(  # the whole next week: it opens in twelve days
+        place=town_hall, first_day=datetime.date(2026, 12, 7), last_day=datetime.date(2026, 12, 13)
+    )
+    assert status_text(town_hall, at(saturday, "12:30")) == (
+        False,
+        "Fermé, ouvre le 14 décembre à 08:30",
+    )
+    with translation.override("en"):
+        assert status_text(town_hall, at(tuesday, "17:30")) == (
+            False,
+            "Closed, opens Saturday at 09:00",
+        )
+    town_hall.hours = {}
+    assert status_text(town_hall, at(tuesday, "17:30")) == (False, "Fermé pour aujourd'hui")
 
 
 def test_the_place_page(client, town_hall):

@@ -4,6 +4,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from guichet.cases.models import Case
 from guichet.catalog.actions import publish_procedure
 from guichet.catalog.models import Procedure
+from guichet.conftest import image_bytes
 
 from .walk import file_request, post_steps
 
@@ -81,7 +82,7 @@ def test_it_prefills_the_contact_details_of_a_signed_in_citizen(client, procedur
 
 
 def test_it_files_a_case_with_an_attachment(client, procedure_a):
-    photo = SimpleUploadedFile("lampadaire.jpg", b"\xff\xd8\xff fake jpeg", "image/jpeg")
+    photo = SimpleUploadedFile("lampadaire.jpg", image_bytes("JPEG"), "image/jpeg")
     summary = post_steps(client, "signaler-voirie", [ROAD_ANSWERS], road_contact())
     html = client.get(summary).content.decode()
     assert 'enctype="multipart/form-data"' in html

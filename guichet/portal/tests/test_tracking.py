@@ -3,7 +3,8 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 
 from guichet.cases import actions
 from guichet.cases.models import Message
-from guichet.conftest import submit
+from guichet.catalog.models import ProcedureVersion
+from guichet.conftest import image_bytes, submit
 
 pytestmark = pytest.mark.django_db
 
@@ -68,6 +69,45 @@ def test_it_limits_the_lookups_per_client_address(client, case_a, settings):
     assert client.post("/suivi/", right, REMOTE_ADDR="192.0.2.7").status_code == 303
 
 
+def test_the_direct_address_limits_guessed_codes_per_client_address(client, case_a, settings):
+    settings.GUICHET_TRACKING_RATE_LIMIT = 3
+    for attempt in range(3):
+        assert client.get(f"/suivi/0000-0000-000{attempt}/").status_code == 404
+    for address in ("/suivi/0000-0000-0009/", track_url(case_a)):
+        response = client.get(address)
+        assert response.status_code == 429
+        html = response.content.decode()
+        assert "Trop de tentatives" in html and 'role="alert"' in html
+        assert case_a.procedure.title not in html
+        assert response["Retry-After"] == "600"
+    # The attachments' addresses too.
+    assert client.get(f"{track_url(case_a)}pieces/1/").status_code == 429
+    # Another address is not held back.
+    assert client.get(track_url(case_a), REMOTE_ADDR="192.0.2.7").status_code == 200
+
+
+def test_the_direct_address_shares_the_forms_counter(client, case_a, settings):
+    settings.GUICHET_TRACKING_RATE_LIMIT = 3
+    wrong = {"reference": case_a.reference, "code": "0000-0000-0000-0000"}
+    for _attempt in range(3):
+        assert client.post("/suivi/", wrong).status_code == 400
+    assert client.get("/suivi/0000-0000-0009/").status_code == 429
+
+
+def test_the_direct_address_does_not_count_the_right_code(client, case_a, settings):
+    settings.GUICHET_TRACKING_RATE_LIMIT = 3
+    for _visit in range(5):
+        assert client.get(track_url(case_a)).status_code == 200
+
+
+def test_the_limit_page_is_in_english_too(client, case_a, settings):
+    settings.GUICHET_TRACKING_RATE_LIMIT = 0
+    client.cookies["django_language"] = "en"
+    response = client.get(track_url(case_a), HTTP_ACCEPT_LANGUAGE="en")
+    assert response.status_code == 429
+    assert "Too many attempts" in response.content.decode()
+
+
 # --- The tracking page ---------------------------------------------------------------------
 
 
@@ -99,6 +139,8 @@ def test_it_shows_the_case_and_its_public_history(client, case_a, agent_a):
 
 
 def test_it_says_the_deadline_is_paused_while_waiting_for_the_citizen(client, case_a):
+    # A procedure with a deadline of its own: the due date is promised to the citizen.
+    ProcedureVersion.objects.filter(pk=case_a.version_id).update(deadline={"days": 15})
     assert "Réponse attendue au plus tard le" in client.get(track_url(case_a)).content.decode()
     for transition in ("receive", "start"):
         actions.transition_case(case=case_a, transition=transition, actor=None)
@@ -154,7 +196,8 @@ def test_it_sends_the_citizens_message(client, case_a):
 
 def test_it_records_the_signed_in_citizen_as_author(client, case_a, citizen):
     client.force_login(citizen)
-    client.post(track_url(case_a), {"body": "Merci."})
+    response = client.post(track_url(case_a), {"body": "Merci."})
+    assert response.status_code == 303
     assert Message.objects.get().author == citizen
 
 
@@ -199,7 +242,7 @@ def test_it_runs_a_bounded_number_of_queries(
 
 
 def test_it_downloads_an_attachment_of_the_case(client, procedure_a):
-    photo = SimpleUploadedFile("trou.jpg", b"\xff\xd8\xff image", "image/jpeg")
+    photo = SimpleUploadedFile("trou.jpg", image_bytes("JPEG"), "image/jpeg")
     case = submit(procedure_a, files={"photo": photo})
     attachment = case.attachments.get()
     html = client.get(track_url(case)).content.decode()
@@ -208,7 +251,7 @@ def test_it_downloads_an_attachment_of_the_case(client, procedure_a):
     response = client.get(url)
     assert response.status_code == 200
     assert response["Content-Disposition"] == 'attachment; filename="trou.jpg"'
-    assert b"".join(response.streaming_content) == b"\xff\xd8\xff image"
+    assert b"".join(response.streaming_content).startswith(b"\xff\xd8\xff")
     response.close()
     assert "no-store" in response["Cache-Control"]
 
@@ -216,10 +259,22 @@ def test_it_downloads_an_attachment_of_the_case(client, procedure_a):
 def test_it_refuses_an_attachment_of_another_case(client, procedure_a):
     case = submit(procedure_a)
     other = submit(
-        procedure_a, files={"photo": SimpleUploadedFile("autre.jpg", b"\xff\xd8", "image/jpeg")}
+        procedure_a,
+        files={"photo": SimpleUploadedFile("autre.jpg", image_bytes("JPEG"), "image/jpeg")},
     )
     attachment = other.attachments.get()
     assert client.get(f"/suivi/{case.tracking_code}/pieces/{attachment.pk}/").status_code == 404
     response = client.get(f"/suivi/{other.tracking_code}/pieces/{attachment.pk}/")
     assert response.status_code == 200
     response.close()
+
+
+def test_someone_else_signed_in_writes_through_the_code_unnamed(
+    client, procedure_a, citizen, other_citizen
+):
+    case = submit(procedure_a, citizen=citizen)
+    client.force_login(other_citizen)  # holds the code, not the citizen's mandate
+    response = client.post(track_url(case), {"body": "Je transmets pour ma voisine."})
+    assert response.status_code == 303
+    message = Message.objects.get()
+    assert message.author is None and message.from_citizen

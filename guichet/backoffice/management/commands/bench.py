@@ -8,11 +8,13 @@ peak memory. Run it on the database you mean to measure (SQLite by default, Post
 DATABASE_URL).
 """
 
+import json
 import re
 import resource
 import tempfile
 import time
 import tracemalloc
+from pathlib import Path
 
 from django.conf import settings
 from django.core.management.base import BaseCommand
@@ -46,12 +48,56 @@ class Command(BaseCommand):
     def add_arguments(self, parser):
         parser.add_argument("--cases", type=int, default=100_000)
         parser.add_argument(
+            "--json",
+            metavar="PATH",
+            help=(
+                "Measure through gunicorn over HTTP (p50, p95, raw SQL, queries, intake, "
+                "exports) on committed cases, and write the results to PATH."
+            ),
+        )
+        parser.add_argument(
+            "--keep",
+            action="store_true",
+            help="With --json: keep the cases for the next run, which reuses them.",
+        )
+        parser.add_argument(
+            "--requests",
+            type=int,
+            default=50,
+            help="With --json: timed requests per page, after 5 of warm-up.",
+        )
+        parser.add_argument(
+            "--export-rows",
+            type=int,
+            default=None,
+            metavar="N",
+            help=(
+                "With --json: time the exports on the first N cases only (rows per second "
+                "and peak memory do not depend on it; an Excel file of millions takes long)."
+            ),
+        )
+        parser.add_argument(
             "--pages-only",
             action="store_true",
             help="Measure the pages and the map only, not the exports (for millions of cases).",
         )
 
     def handle(self, *args, cases: int, pages_only: bool = False, **options):
+        if options.get("json"):
+            from guichet.backoffice.bench_http import run
+
+            report = run(
+                count=cases,
+                requests=options["requests"],
+                keep=options["keep"],
+                export_rows=options.get("export_rows"),
+            )
+            Path(options["json"]).write_text(json.dumps(report, indent=2) + "\n")
+            for key, value in report["results"].items():
+                self.stdout.write(f"{key}: {value}")
+            if not report["results"]["intake_stored_once"]:
+                raise SystemExit("intake: an acknowledged case is missing or stored twice")
+            return
         self.results = []
         self.pages_only = pages_only
         try:

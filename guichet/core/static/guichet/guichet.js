@@ -2,6 +2,27 @@
 (function () {
   "use strict";
 
+  /* Disclosures marked data-open-wide (the inbox's filters) start open on a wide screen:
+     folding them only saves room on a phone. */
+  if (window.matchMedia && window.matchMedia("(min-width: 60rem)").matches) {
+    document.querySelectorAll("details[data-open-wide]").forEach(function (details) {
+      details.open = true;
+    });
+  }
+
+  /* The language selector: with JavaScript, choosing a language changes it at once and its
+     "Changer" button is hidden; without, the button sends the form. */
+  document.querySelectorAll("form.language-switcher").forEach(function (form) {
+    var select = form.querySelector("select");
+    var button = form.querySelector("button[type=submit]");
+    if (!select || !button) return;
+    button.hidden = true;
+    select.addEventListener("change", function () {
+      if (form.requestSubmit) form.requestSubmit();
+      else form.submit();
+    });
+  });
+
   /* Confirmation before a destructive action: a submit button (or its form) with
      data-confirm="question" opens the page's <dialog>; data-confirm-button names the
      action on the dialog's button. The form is sent only when the user confirms. */

@@ -8,12 +8,15 @@ from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
 from guichet.demo import data, loader
+from guichet.organization.models import Organization
 
+# Under the base address (settings.GUICHET_BASE_URL, which `make run` sets from HOST/PORT).
 URLS = [
-    ("Citizen portal (Démoville)", "http://127.0.0.1:8000/"),
-    ("Back office", "http://127.0.0.1:8000/backoffice/"),
-    ("Villeneuve-sur-Démo portal", "http://127.0.0.1:8000/o/villeneuve/"),
-    ("Django admin", "http://127.0.0.1:8000/django-admin/"),
+    ("Citizen portal (Démoville)", "/"),
+    ("Back office", "/backoffice/"),
+    ("Villeneuve-sur-Démo portal", "/o/villeneuve/"),
+    ("Django admin", "/django-admin/"),
+    ("REST API (key demo-api-key)", "/api/v1/docs/"),
 ]
 LOGINS = [
     ("admin@demoville.test", "administrator of both communes, Django superuser"),
@@ -21,6 +24,7 @@ LOGINS = [
     ("superviseur@demoville.test", "supervisor of every Démoville service"),
     ("agent@villeneuve.test", "agent of Villeneuve-sur-Démo's technical services"),
     (data.CITIZENS[0][0], "citizen with cases in both communes"),
+    (data.RELATIVE[0], "her son, with her mandate in Villeneuve-sur-Démo"),
 ]
 
 
@@ -34,7 +38,7 @@ class Command(BaseCommand):
         parser.add_argument(
             "--force",
             action="store_true",
-            help="Load even though DEBUG is off (never on a production instance).",
+            help="Load even without GUICHET_DEMO or DEBUG (never on a production instance).",
         )
         parser.add_argument(
             "--as-of",
@@ -49,11 +53,11 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args, force: bool, reset: bool, as_of=None, **options):
-        if not settings.DEBUG and not force:
+        if not (settings.DEBUG or settings.GUICHET_DEMO) and not force:
             raise CommandError(
                 "The demo creates accounts with a published password and fake cases: it runs "
-                "only with DEBUG on. Set DEBUG=1, or pass --force if this instance really is "
-                "a test machine."
+                "only with GUICHET_DEMO=1 (make run sets it) or DEBUG on. Set one, or pass "
+                "--force if this instance really is a test machine."
             )
         if loader.is_loaded():
             if not reset:
@@ -61,6 +65,7 @@ class Command(BaseCommand):
                     "The demo data is already loaded (organization 'demoville' exists). "
                     "Use --reset to load it again from scratch."
                 )
+                self.write_addresses()
                 return
             loader.reset()
             self.stdout.write("Deleted the previous demo data.")
@@ -82,9 +87,13 @@ class Command(BaseCommand):
         self.stdout.write(f"Log in with any of these accounts, password: {loader.PASSWORD}")
         for email, what in LOGINS:
             self.stdout.write(f"  {email:<30} {what}")
+        self.write_addresses()
+
+    def write_addresses(self):
+        base = settings.GUICHET_BASE_URL
         self.stdout.write("")
-        for label, url in URLS:
-            self.stdout.write(f"  {label:<30} {url}")
-        self.stdout.write(
-            "\nVilleneuve-sur-Démo also answers on http://villeneuve.localhost:8000/ ."
-        )
+        for label, path in URLS:
+            self.stdout.write(f"  {label:<30} {base}{path}")
+        # Villeneuve-sur-Démo's host name, on the port of the base address.
+        villeneuve = Organization(slug="villeneuve", domain="villeneuve.localhost")
+        self.stdout.write(f"\nVilleneuve-sur-Démo also answers on {villeneuve.base_url}/ .")
