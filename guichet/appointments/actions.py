@@ -195,7 +195,9 @@ def record_walk_in(
         raise BookingError(_("Indiquez le nom de la personne."))
     lock_agenda(meeting_type.agenda)
     if counter is None:
-        counter = Counter.objects.filter(agenda=meeting_type.agenda).order_by("pk").first()
+        counter = (
+            Counter.objects.filter(agenda=meeting_type.agenda).order_by("-is_active", "pk").first()
+        )
     if counter is None or counter.agenda_id != meeting_type.agenda_id:
         raise BookingError(_("Ce guichet ne reçoit pas ce type de rendez-vous."))
     seats = set(

@@ -33,12 +33,21 @@ def free_slots_for(
 ) -> list[Slot]:
     """The free slots of `meeting_type` from `first_day` to `last_day`; `ignore`: an
     appointment being moved, whose own place counts as free. A slot offered to someone of
-    the waiting list is held for them until the offer expires (`ignore_offer`: theirs)."""
+    the waiting list is held for them until the offer expires (`ignore_offer`: theirs).
+    A deactivated agenda or meeting type has none; a deactivated counter offers none."""
     agenda = meeting_type.agenda
+    if not (agenda.is_active and meeting_type.is_active):
+        return []
     place = agenda.place
     tz = timezone.get_default_timezone()
     now = now or timezone.now()
-    counters = [(counter.pk, counter.hours or None) for counter in agenda.counters.all()]
+    counters = [
+        (counter.pk, counter.hours or None)
+        for counter in agenda.counters.all()
+        if counter.is_active
+    ]
+    if not counters:
+        return []
     window_start = datetime.datetime.combine(first_day, datetime.time(), tzinfo=tz)
     window_end = datetime.datetime.combine(last_day, datetime.time(), tzinfo=tz)
     around = {

@@ -29,6 +29,9 @@ class Agenda(models.Model):
     max_delay_days = models.PositiveIntegerField(_("délai maximum (jours)"), default=60)
     buffer_minutes = models.PositiveIntegerField(_("pause entre deux rendez-vous"), default=0)
     alsace_moselle = models.BooleanField(_("jours fériés d'Alsace-Moselle"), default=False)
+    # A deactivated agenda offers no slot (its appointments booked stay): what an agenda
+    # with appointments becomes instead of being deleted (appointments/setup.py).
+    is_active = models.BooleanField(_("actif"), default=True)
 
     class Meta:
         verbose_name = _("agenda")
@@ -52,6 +55,8 @@ class MeetingType(models.Model):
     one_per_person = models.BooleanField(
         _("un seul rendez-vous à venir par personne"), default=True
     )
+    # Deactivated: no longer offered (see Agenda.is_active).
+    is_active = models.BooleanField(_("actif"), default=True)
 
     class Meta:
         verbose_name = _("type de rendez-vous")
@@ -76,6 +81,8 @@ class Counter(models.Model):
         related_name="counters",
     )
     hours = models.JSONField(_("horaires"), default=dict, blank=True)
+    # Deactivated: receives no new booking (see Agenda.is_active).
+    is_active = models.BooleanField(_("actif"), default=True)
 
     class Meta:
         verbose_name = _("guichet")

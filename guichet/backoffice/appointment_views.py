@@ -90,9 +90,10 @@ def appointments_day(request):
         .select_related("meeting_type", "counter", "case")
         .order_by("start", "counter__name")
     )
-    meeting_types = MeetingType.objects.filter(**agendas_filter(request.membership)).order_by(
-        "agenda__name", "name"
-    )
+    # The walk-in's choices: the types still offered.
+    meeting_types = MeetingType.objects.filter(
+        **agendas_filter(request.membership), is_active=True, agenda__is_active=True
+    ).order_by("agenda__name", "name")
     by_counter = {counter.pk: [] for counter in shown}
     for appointment in appointments:
         by_counter[appointment.counter_id].append(appointment)

@@ -2,6 +2,7 @@ from django.contrib.auth import views as auth_views
 from django.urls import path
 
 from . import (
+    agenda_views,
     agent_views,
     api_client_views,
     appointment_desk_views,
@@ -159,6 +160,75 @@ urlpatterns = [
         "organisation/envois/<str:kind>/<int:pk>/renvoyer/",
         outbox_views.outbox_resend,
         name="outbox_resend",
+    ),
+    # The appointments' setup (administrators): agendas, their meeting types and counters.
+    path("organisation/agendas/", agenda_views.agenda_list, name="agendas"),
+    path("organisation/agendas/nouveau/", agenda_views.agenda_create, name="agenda_create"),
+    path("organisation/agendas/<int:pk>/", agenda_views.agenda_edit, name="agenda"),
+    path(
+        "organisation/agendas/<int:pk>/desactiver/",
+        agenda_views.agenda_deactivate,
+        name="agenda_deactivate",
+    ),
+    path(
+        "organisation/agendas/<int:pk>/reactiver/",
+        agenda_views.agenda_reactivate,
+        name="agenda_reactivate",
+    ),
+    path(
+        "organisation/agendas/<int:pk>/supprimer/",
+        agenda_views.agenda_delete,
+        name="agenda_delete",
+    ),
+    path(
+        "organisation/agendas/<int:pk>/types/nouveau/",
+        agenda_views.meeting_type_create,
+        name="meeting_type_create",
+    ),
+    path(
+        "organisation/agendas/<int:pk>/types/<int:item>/",
+        agenda_views.meeting_type_edit,
+        name="meeting_type",
+    ),
+    path(
+        "organisation/agendas/<int:pk>/types/<int:item>/desactiver/",
+        agenda_views.meeting_type_deactivate,
+        name="meeting_type_deactivate",
+    ),
+    path(
+        "organisation/agendas/<int:pk>/types/<int:item>/reactiver/",
+        agenda_views.meeting_type_reactivate,
+        name="meeting_type_reactivate",
+    ),
+    path(
+        "organisation/agendas/<int:pk>/types/<int:item>/supprimer/",
+        agenda_views.meeting_type_delete,
+        name="meeting_type_delete",
+    ),
+    path(
+        "organisation/agendas/<int:pk>/guichets/nouveau/",
+        agenda_views.counter_create,
+        name="counter_create",
+    ),
+    path(
+        "organisation/agendas/<int:pk>/guichets/<int:item>/",
+        agenda_views.counter_edit,
+        name="counter",
+    ),
+    path(
+        "organisation/agendas/<int:pk>/guichets/<int:item>/desactiver/",
+        agenda_views.counter_deactivate,
+        name="counter_deactivate",
+    ),
+    path(
+        "organisation/agendas/<int:pk>/guichets/<int:item>/reactiver/",
+        agenda_views.counter_reactivate,
+        name="counter_reactivate",
+    ),
+    path(
+        "organisation/agendas/<int:pk>/guichets/<int:item>/supprimer/",
+        agenda_views.counter_delete,
+        name="counter_delete",
     ),
     path("organisation/boites-de-reception/", mailbox_views.mailbox_list, name="mailboxes"),
     path(

@@ -419,6 +419,21 @@ class AdminLogEntry(models.Model):
         "mailbox_changed": _("Boîte de réception modifiée"),
         "inbound_opened": _("E-mail en quarantaine ouvert en demande"),
         "inbound_discarded": _("E-mail en quarantaine écarté"),
+        "agenda_created": _("Agenda créé"),
+        "agenda_changed": _("Agenda modifié"),
+        "agenda_deactivated": _("Agenda désactivé"),
+        "agenda_reactivated": _("Agenda réactivé"),
+        "agenda_deleted": _("Agenda supprimé"),
+        "meeting_type_created": _("Type de rendez-vous créé"),
+        "meeting_type_changed": _("Type de rendez-vous modifié"),
+        "meeting_type_deactivated": _("Type de rendez-vous désactivé"),
+        "meeting_type_reactivated": _("Type de rendez-vous réactivé"),
+        "meeting_type_deleted": _("Type de rendez-vous supprimé"),
+        "counter_created": _("Guichet créé"),
+        "counter_changed": _("Guichet modifié"),
+        "counter_deactivated": _("Guichet désactivé"),
+        "counter_reactivated": _("Guichet réactivé"),
+        "counter_deleted": _("Guichet supprimé"),
     }
 
     def __str__(self):

@@ -173,7 +173,9 @@ def appointments(request):
     if request.organization is None:
         raise Http404
     types = (
-        MeetingType.objects.filter(agenda__organization=request.organization)
+        MeetingType.objects.filter(
+            agenda__organization=request.organization, is_active=True, agenda__is_active=True
+        )
         .select_related("agenda__place", "agenda__service")
         .order_by("agenda__name", "name")
     )

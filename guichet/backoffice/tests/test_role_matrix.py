@@ -2,8 +2,9 @@
 
 Roles: an anonymous visitor, a citizen, an agent of another organization, agent A (service
 A), agent B (service B), a supervisor (both services), an administrator. The objects are
-service A's case and the organization's procedure, page and place. An address added to
-backoffice/urls.py fails `test_every_address_is_in_the_matrix` until it is placed here.
+service A's case and the organization's procedure, page, place and agenda (its meeting
+type and counter, booked once). An address added to backoffice/urls.py fails
+`test_every_address_is_in_the_matrix` until it is placed here.
 """
 
 import datetime
@@ -154,6 +155,22 @@ KINDS = {
     "appointment_feed_regenerate": MEMBERS,  # another service's counter: 404 (feeds test)
     "appointment_feed": PUBLIC,  # its secret token: test_feeds_and_figures.py
     "appointment_figures": SUPERVISORS,
+    "agendas": ADMIN,
+    "agenda_create": ADMIN,
+    "agenda": ADMIN_OBJECT,
+    "agenda_deactivate": ADMIN_OBJECT,  # GET: the confirmation page
+    "agenda_reactivate": ADMIN_OBJECT,
+    "agenda_delete": ADMIN_OBJECT,  # GET: the confirmation (refused: it has an appointment)
+    "meeting_type_create": ADMIN_OBJECT,
+    "meeting_type": ADMIN_OBJECT,
+    "meeting_type_deactivate": ADMIN_OBJECT,
+    "meeting_type_reactivate": ADMIN_OBJECT,
+    "meeting_type_delete": ADMIN_OBJECT,
+    "counter_create": ADMIN_OBJECT,
+    "counter": ADMIN_OBJECT,
+    "counter_deactivate": ADMIN_OBJECT,
+    "counter_reactivate": ADMIN_OBJECT,
+    "counter_delete": ADMIN_OBJECT,
     "places": ADMIN,
     "place_create": ADMIN,
     "place": ADMIN_OBJECT,
@@ -219,6 +236,9 @@ POSTED = {
     "notifications_read",
     "place_closure_add",
     "place_closure_delete",
+    "agenda_reactivate",
+    "meeting_type_reactivate",
+    "counter_reactivate",
     "agent_deactivate",
     "agent_reactivate",
     "agent_reinvite",
@@ -264,6 +284,7 @@ def world(org, procedure_a, agent_a, service_a):
         payload={},
     )
     appointment = _appointment_of_service_a(org, place, procedure_a.service)
+    agenda = appointment.meeting_type.agenda
     email = OutgoingEmail.objects.create(
         organization=org, event=case.events.first(), to="zoe@example.test", subject="S", body="B"
     )
@@ -295,6 +316,24 @@ def world(org, procedure_a, agent_a, service_a):
         "appointment_cancel": [appointment.pk],
         "appointment_move": [appointment.pk],
         "appointment_feed": ["x"],
+        **dict.fromkeys(
+            ["agenda", "agenda_deactivate", "agenda_reactivate", "agenda_delete"]
+            + ["meeting_type_create", "counter_create"],
+            [agenda.pk],
+        ),
+        **dict.fromkeys(
+            [
+                "meeting_type",
+                "meeting_type_deactivate",
+                "meeting_type_reactivate",
+                "meeting_type_delete",
+            ],
+            [agenda.pk, appointment.meeting_type_id],
+        ),
+        **dict.fromkeys(
+            ["counter", "counter_deactivate", "counter_reactivate", "counter_delete"],
+            [agenda.pk, appointment.counter_id],
+        ),
         "info_page": [page.pk],
         "reply_template": [reply.pk],
         "reply_template_delete": [reply.pk],
