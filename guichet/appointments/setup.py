@@ -14,6 +14,7 @@ import re
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
+from django.utils.dates import WEEKDAYS  # "lundi" in a French sentence, "Monday" in English
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
@@ -164,17 +165,16 @@ def hours_errors(week: dict, place) -> dict[str, list[str]]:
     a counter receives only while the place is open."""
     place_hours = place.hours if isinstance(place.hours, dict) else {}
     errors = {}
-    names = day_names()
     for day in range(7):
         ranges = week.get(str(day), [])
         place_ranges = place_hours.get(str(day), [])
         if ranges and not _within(ranges, place_ranges):
             errors[str(day)] = [
                 _("Le lieu est fermé le %(day)s : aucun créneau n'y serait proposé.")
-                % {"day": names[day].lower()}
+                % {"day": WEEKDAYS[day]}
                 if not place_ranges
                 else _("En dehors des horaires du lieu le %(day)s (%(hours)s).")
-                % {"day": names[day].lower(), "hours": format_day(place_ranges)}
+                % {"day": WEEKDAYS[day], "hours": format_day(place_ranges)}
             ]
     return errors
 
