@@ -18,6 +18,8 @@ from django.utils.dates import WEEKDAYS  # "lundi" in a French sentence, "Monday
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from guichet.catalog.formschema import item_type
+from guichet.catalog.models import Procedure
 from guichet.lib.hours import RANGE, HoursError, format_day, parse_day, validate_week
 from guichet.organization.access import get_membership
 from guichet.organization.agents import log_change
@@ -489,9 +491,44 @@ def usage(item) -> dict:
     }
 
 
+def _type_ids(item) -> set[int]:
+    if isinstance(item, MeetingType):
+        return {item.pk}
+    if isinstance(item, Agenda):
+        return set(item.meeting_types.values_list("pk", flat=True))
+    return set()
+
+
+def procedures_offering(item) -> list[str]:
+    """The titles of the procedures whose form (draft or published) has a "choose a slot"
+    item of this meeting type (or of one of this agenda's)."""
+    ids = _type_ids(item)
+    if not ids:
+        return []
+    titles = []
+    procedures = Procedure.objects.filter(organization=_organization(item)).select_related(
+        "current_version"
+    )
+    for procedure in procedures.only("title", "fields", "current_version__fields"):
+        forms = [procedure.fields]
+        if procedure.current_version is not None:
+            forms.append(procedure.current_version.fields)
+        if any(
+            isinstance(field, dict)
+            and item_type(field) == "slot"
+            and field.get("meeting_type") in ids
+            for fields in forms
+            if isinstance(fields, list)
+            for field in fields
+        ):
+            titles.append(procedure.title)
+    return titles
+
+
 def deletion_refusal(item, found: dict | None = None) -> str | None:
     """Why `item` cannot be deleted (None: it can): the appointments ever booked there are
-    a history that deletion would lose, and the waiting list people who wait."""
+    a history that deletion would lose, the waiting list people who wait, and a
+    procedure's form that offers its slots would lose them."""
     found = found if found is not None else usage(item)
     if found["appointments"]:
         return ngettext(
@@ -509,6 +546,12 @@ def deletion_refusal(item, found: dict | None = None) -> str | None:
             "%(count)s personnes attendent une place sur la liste d'attente : désactivez plutôt.",
             count,
         ) % {"count": count}
+    offering = procedures_offering(item)
+    if offering:
+        return _(
+            "Le formulaire de la démarche « %(procedure)s » propose ses créneaux : retirez-en "
+            "le choix du créneau, ou désactivez plutôt."
+        ) % {"procedure": offering[0]}
     return None
 
 

@@ -10,6 +10,7 @@ from guichet.appointments.actions import book_appointment
 from guichet.appointments.availability import free_slots_for
 from guichet.appointments.models import Agenda, Counter, MeetingType
 from guichet.appointments.setup import save_agenda, save_counter, save_meeting_type
+from guichet.catalog.models import Procedure
 from guichet.conftest import make_member
 from guichet.organization.models import AdminLogEntry, Place, Role
 
@@ -391,3 +392,21 @@ def test_empty_states_say_what_to_do_first(client, administrator, org, service_a
     page = client.get(LIST).text
     assert "Nouvel agenda" in page and "Aucun agenda pour l'instant" in page
     assert "Agendas de rendez-vous" in client.get("/backoffice/organisation/").text
+
+
+def test_a_meeting_type_a_procedures_form_offers_is_not_deleted(
+    client, administrator, org, service_a, agenda, passport, counter
+):
+    Procedure.objects.create(
+        organization=org, service=service_a, title="Demande de passeport", slug="passeport",
+        fields=[{"id": "rdv", "type": "slot", "label": "Rendez-vous", "meeting_type": passport.pk}],
+    )  # fmt: skip
+    client.force_login(administrator)
+    for url in (
+        f"{LIST}{agenda.pk}/types/{passport.pk}/supprimer/",
+        f"{LIST}{agenda.pk}/supprimer/",
+    ):
+        refused = client.post(url)
+        assert refused.status_code == 409
+        assert "Le formulaire de la démarche « Demande de passeport » propose ses" in refused.text
+    assert MeetingType.objects.filter(pk=passport.pk).exists()
