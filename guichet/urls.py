@@ -57,5 +57,11 @@ urlpatterns = [
     path("", include("guichet.portal.urls")),
 ]
 
+# Guichet's error pages, or problem documents under /api/ (core/views.py).
+handler400 = "guichet.core.views.bad_request"
+handler403 = "guichet.core.views.permission_denied"
+handler404 = "guichet.core.views.page_not_found"
+handler500 = "guichet.core.views.server_error"
+
 if settings.DEBUG or settings.GUICHET_DEMO:
     urlpatterns.append(path("media/<path:path>", serve, {"document_root": settings.MEDIA_ROOT}))

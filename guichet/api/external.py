@@ -4,6 +4,7 @@ they show in the citizen's space and the agents' citizen record (cases/external.
 
 from django.core.exceptions import ValidationError
 from django.http import Http404
+from django.urls import register_converter
 from django.utils.translation import gettext as _
 from ninja import Router, Status
 
@@ -11,11 +12,26 @@ from guichet.cases.external import find_citizen, push_external_demand, valid_ext
 from guichet.cases.models import ExternalDemand
 from guichet.organization.models import ApiScope
 
-from .problems import ApiProblem
-from .schemas import ExternalDemandIn, ExternalDemandOut, Problem
+from .problems import ApiProblem, documented
+from .schemas import ExternalDemandIn, ExternalDemandOut
 from .security import require_scope
 
-ERRORS = {400: Problem, 401: Problem, 403: Problem, 404: Problem, 422: Problem, 429: Problem}
+
+class ReferenceConverter:
+    """The system's reference as the address holds it, slashes and line breaks included:
+    the endpoint judges it (Django's `path` converter stops at a line break, which would
+    make the address none of the API's)."""
+
+    regex = r"(?s:.+)"
+
+    def to_python(self, value: str) -> str:
+        return value
+
+    def to_url(self, value: str) -> str:
+        return value
+
+
+register_converter(ReferenceConverter, "external_ref")
 
 router = Router(tags=["external-demands"])
 
@@ -58,8 +74,8 @@ def _own_demand(client, external_ref: str) -> ExternalDemand:
 
 
 @router.put(
-    "/{path:external_ref}",
-    response={200: ExternalDemandOut, 201: ExternalDemandOut, **ERRORS},
+    "/{external_ref:external_ref}",
+    response={200: ExternalDemandOut, 201: ExternalDemandOut, **documented(413, 422)},
     summary="Publier ou mettre à jour une demande suivie dans un autre logiciel",
     description=(
         "Crée (201) ou met à jour (200) la demande que ce client connaît sous sa référence. "
@@ -106,8 +122,8 @@ def put_external_demand(request, external_ref: str, payload: ExternalDemandIn):
 
 
 @router.get(
-    "/{path:external_ref}",
-    response={200: ExternalDemandOut, **ERRORS},
+    "/{external_ref:external_ref}",
+    response={200: ExternalDemandOut, **documented(404)},
     summary="Une demande publiée par ce client, et l'historique de ses statuts",
 )
 def get_external_demand(request, external_ref: str):

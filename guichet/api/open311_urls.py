@@ -33,5 +33,6 @@ urlpatterns = [
     ),
     re_path(r"^v2/tokens/(?P<token>[^/]{1,60})" + FMT, open311.token_detail, name="open311_token"),
     re_path(r"^v2/servicerequestupdates" + FMT, open311.request_updates, name="open311_updates"),
-    re_path(r"^(?P<rest>.*)$", not_found),
+    # Any other address, line breaks included (`.` alone stops at one).
+    re_path(r"^(?P<rest>(?s:.*))$", not_found),
 ]

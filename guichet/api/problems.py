@@ -1,15 +1,22 @@
-"""Errors as `application/problem+json` (RFC 9457): a status, a title, a clear `detail`,
-and for invalid input the messages by field (`errors`)."""
+"""The REST API's errors as `application/problem+json` (RFC 9457, guichet/core/problems.py):
+a status, a title, a clear `detail`, and for invalid input the messages by field (`errors`);
+and the statuses each operation documents."""
 
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import (
+    PermissionDenied,
+    RequestDataTooBig,
+    TooManyFieldsSent,
+    TooManyFilesSent,
+)
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404, JsonResponse
 from django.utils.translation import gettext as _
 from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
 
-PROBLEM_TYPE = "about:blank"
-CONTENT_TYPE = "application/problem+json"
+from guichet.core.problems import problem_response, too_large_detail
+
+from .schemas import Problem
 
 
 class ApiProblem(Exception):
@@ -23,36 +30,20 @@ class ApiProblem(Exception):
         self.headers = headers or {}
 
 
-TITLES = {
-    400: "Bad Request",
-    401: "Unauthorized",
-    403: "Forbidden",
-    404: "Not Found",
-    405: "Method Not Allowed",
-    409: "Conflict",
-    413: "Content Too Large",
-    415: "Unsupported Media Type",
-    422: "Unprocessable Content",
-    429: "Too Many Requests",
-}
+# What any operation may answer: a NUL character in its address or parameters (400), a
+# missing or unknown key (401), a scope the client lacks (403), too many calls (429).
+EVERY_OPERATION = (400, 401, 403, 429)
+
+
+def documented(*statuses: int) -> dict:
+    """The problem answers of an operation, for its `response=`: those of every operation
+    and `statuses` (404 for a thing named in the address, 413 for a body, 422 for
+    parameters or a body that are checked)."""
+    return {status: Problem for status in sorted({*EVERY_OPERATION, *statuses})}
 
 
 def problem(request, status: int, detail: str, *, errors=None, headers=None) -> JsonResponse:
-    body = {
-        "type": PROBLEM_TYPE,
-        "title": TITLES.get(status, "Error"),
-        "status": status,
-        "detail": str(detail),
-        "instance": request.path,
-    }
-    if errors:
-        body["errors"] = errors
-    response = JsonResponse(body, status=status, content_type=CONTENT_TYPE)
-    for name, value in (headers or {}).items():
-        response[name] = value
-    if status == 401:
-        response["WWW-Authenticate"] = 'Bearer realm="guichet"'
-    return response
+    return problem_response(request, status, detail, errors=errors, headers=headers)
 
 
 def _messages(error: DjangoValidationError) -> dict:
@@ -102,6 +93,15 @@ def install(api) -> None:
     @api.exception_handler(Http404)
     def not_found(request, exc):
         return problem(request, 404, _("Introuvable."))
+
+    @api.exception_handler(RequestDataTooBig)
+    def too_large(request, exc):
+        return problem(request, 413, too_large_detail())
+
+    @api.exception_handler(TooManyFieldsSent)
+    @api.exception_handler(TooManyFilesSent)
+    def too_many_parts(request, exc):
+        return problem(request, 400, _("Trop de champs ou de fichiers dans le corps."))
 
     @api.exception_handler(PermissionDenied)
     def forbidden(request, exc):

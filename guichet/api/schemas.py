@@ -10,11 +10,13 @@ class Problem(Schema):
     """An error (RFC 9457, application/problem+json)."""
 
     type: str = "about:blank"
-    title: str
-    status: int
-    detail: str
-    instance: str | None = None
-    errors: dict[str, list[str]] | None = None
+    title: str = Field(description="L'intitulé du statut HTTP (en anglais).")
+    status: int = Field(ge=400, le=599, description="Le statut HTTP de la réponse.")
+    detail: str = Field(description="Ce qui ne va pas, dans la langue demandée.")
+    instance: str | None = Field(None, description="L'adresse appelée.")
+    errors: dict[str, list[str]] | None = Field(
+        None, description="Les messages par champ, pour une entrée refusée (422)."
+    )
 
 
 class ProcedureOut(Schema):

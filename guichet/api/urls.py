@@ -4,8 +4,10 @@ from django.urls import re_path
 from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 
+from guichet.core.problems import CONTENT_TYPE
+
 from . import views
-from .problems import CONTENT_TYPE, problem
+from .problems import problem
 from .v1 import api
 
 
@@ -45,5 +47,6 @@ for _pattern in _patterns:
 urlpatterns = [
     re_path(r"^v1/docs/$", views.documentation, name="api_docs"),
     re_path(r"^v1/", (_patterns, _app, _namespace)),
-    re_path(r"^(?P<rest>.*)$", not_found),
+    # Any other address, line breaks included (`.` alone stops at one).
+    re_path(r"^(?P<rest>(?s:.*))$", not_found),
 ]

@@ -16,12 +16,13 @@ from django.http import FileResponse, Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from ninja import Field as NinjaField
-from ninja import File, Form, Header, NinjaAPI, Query, Router, Schema, Status
+from ninja import File, Form, Header, Path, Query, Router, Schema, Status
 from ninja.files import UploadedFile
 
 from guichet.cases.actions import assign_case, post_message, transition_case
 from guichet.cases.audit import log_access
 from guichet.cases.models import AccessKind, CaseEvent, Message
+from guichet.cases.uploads import UPLOAD_TYPES, served_type
 from guichet.catalog.models import Procedure
 from guichet.catalog.workflow import Category
 from guichet.organization.models import ApiScope
@@ -30,7 +31,8 @@ from . import problems
 from .access import get_case_for_client, visible_cases
 from .actions import submit_case_once
 from .external import router as external_demands
-from .problems import ApiProblem
+from .openapi import GuichetApi
+from .problems import ApiProblem, documented
 from .schemas import (
     AssignmentIn,
     AttachmentList,
@@ -42,7 +44,6 @@ from .schemas import (
     MessageIn,
     MessageList,
     MessageOut,
-    Problem,
     ProcedureDetail,
     ProcedureList,
     TransitionIn,
@@ -51,9 +52,8 @@ from .security import ApiKey, StrictParser, require_scope
 from .serializers import attachment_out, case_out, event_out
 
 MAX_PAGE = 100
-ERRORS = {400: Problem, 401: Problem, 403: Problem, 404: Problem, 422: Problem, 429: Problem}
 
-api = NinjaAPI(
+api = GuichetApi(
     title="Guichet",
     version="1",
     description=(
@@ -119,14 +119,16 @@ def _procedure_out(procedure, *, with_fields=False) -> dict:
     return out
 
 
-@procedures.get("", response={200: ProcedureList, **ERRORS}, summary="Les démarches ouvertes")
+@procedures.get("", response={200: ProcedureList, **documented()}, summary="Les démarches ouvertes")
 def list_procedures(request):
     client = require_scope(request, ApiScope.READ)
     return {"items": [_procedure_out(p) for p in _published(client).order_by("title", "pk")]}
 
 
 @procedures.get(
-    "/{slug}", response={200: ProcedureDetail, **ERRORS}, summary="Une démarche et son formulaire"
+    "/{slug}",
+    response={200: ProcedureDetail, **documented(404)},
+    summary="Une démarche et son formulaire",
 )
 def get_procedure(request, slug: str):
     client = require_scope(request, ApiScope.READ)
@@ -143,7 +145,7 @@ cases = Router(tags=["cases"])
 
 @cases.post(
     "",
-    response={201: CaseOut, 200: CaseOut, 409: Problem, **ERRORS},
+    response={201: CaseOut, 200: CaseOut, **documented(413, 422)},
     summary="Déposer une demande",
     description=(
         "Les réponses sont validées par le formulaire de la démarche, comme sur le portail. "
@@ -192,7 +194,7 @@ class CaseFilters(Schema):
     limit: int = NinjaField(50, ge=1, le=MAX_PAGE)
 
 
-@cases.get("", response={200: CasePage, **ERRORS}, summary="Les demandes, page par page")
+@cases.get("", response={200: CasePage, **documented(422)}, summary="Les demandes, page par page")
 def list_cases(request, filters: Query[CaseFilters]):
     client = require_scope(request, ApiScope.READ)
     found = visible_cases(client).select_related("procedure", "version", "service", "assignee")
@@ -229,7 +231,7 @@ def list_cases(request, filters: Query[CaseFilters]):
     }
 
 
-@cases.get("/{reference}", response={200: CaseOut, **ERRORS}, summary="Une demande")
+@cases.get("/{reference}", response={200: CaseOut, **documented(404)}, summary="Une demande")
 def get_case(request, reference: str):
     client = require_scope(request, ApiScope.READ)
     case = get_case_for_client(client, reference)
@@ -239,7 +241,7 @@ def get_case(request, reference: str):
 
 @cases.post(
     "/{reference}/transitions",
-    response={200: CaseOut, **ERRORS},
+    response={200: CaseOut, **documented(404, 413, 422)},
     summary="Changer l'état d'une demande",
 )
 def post_transition(request, reference: str, payload: TransitionIn):
@@ -251,7 +253,7 @@ def post_transition(request, reference: str, payload: TransitionIn):
 
 @cases.post(
     "/{reference}/assignment",
-    response={200: CaseOut, **ERRORS},
+    response={200: CaseOut, **documented(404, 413, 422)},
     summary="Attribuer une demande à un agent (ou à personne)",
 )
 def post_assignment(request, reference: str, payload: AssignmentIn):
@@ -289,7 +291,7 @@ def _message_out(message) -> dict:
 
 @cases.get(
     "/{reference}/messages",
-    response={200: MessageList, **ERRORS},
+    response={200: MessageList, **documented(404)},
     summary="Les messages échangés avec le demandeur",
 )
 def list_messages(request, reference: str):
@@ -301,7 +303,7 @@ def list_messages(request, reference: str):
 
 @cases.post(
     "/{reference}/messages",
-    response={201: MessageOut, **ERRORS},
+    response={201: MessageOut, **documented(404, 413, 422)},
     summary="Écrire au demandeur",
 )
 def create_message(request, reference: str, payload: MessageIn):
@@ -316,7 +318,7 @@ def create_message(request, reference: str, payload: MessageIn):
 
 @cases.get(
     "/{reference}/attachments",
-    response={200: AttachmentList, **ERRORS},
+    response={200: AttachmentList, **documented(404)},
     summary="Les pièces jointes d'une demande",
 )
 def list_attachments(request, reference: str):
@@ -327,7 +329,7 @@ def list_attachments(request, reference: str):
 
 @cases.post(
     "/{reference}/attachments",
-    response={201: MessageOut, **ERRORS},
+    response={201: MessageOut, **documented(404, 413, 422)},
     summary="Envoyer une pièce jointe au demandeur, avec un message",
 )
 def upload_attachment(request, reference: str, file: File[UploadedFile], body: Form[str]):
@@ -339,12 +341,30 @@ def upload_attachment(request, reference: str, file: File[UploadedFile], body: F
     return Status(201, _message_out(message))
 
 
+# What a download is served as: the type detected on upload, text/html for the documents that
+# workflows produce, bytes for anything else (cases.uploads.served_type).
+DOWNLOAD_TYPES = sorted({*UPLOAD_TYPES, "text/html", "application/octet-stream"})
+
+
 @cases.get(
     "/{reference}/attachments/{attachment_id}",
-    response={200: None, **ERRORS},
+    response={200: None, **documented(404, 422)},
     summary="Télécharger une pièce jointe",
+    openapi_extra={
+        "responses": {
+            200: {
+                "description": "Le fichier, sous son type détecté au dépôt.",
+                "content": {
+                    media: {"schema": {"type": "string", "format": "binary"}}
+                    for media in DOWNLOAD_TYPES
+                },
+            }
+        }
+    },
 )
-def download_attachment(request, reference: str, attachment_id: int):
+def download_attachment(
+    request, reference: str, attachment_id: int = Path(..., ge=1, le=2**63 - 1)
+):
     client = require_scope(request, ApiScope.READ)
     case = get_case_for_client(client, reference)
     attachment = case.attachments.filter(pk=attachment_id).first()
@@ -365,7 +385,7 @@ def download_attachment(request, reference: str, attachment_id: int):
         handle,
         as_attachment=True,
         filename=attachment.original_name,
-        content_type=attachment.content_type or "application/octet-stream",
+        content_type=served_type(attachment),
     )
     response["X-Content-Type-Options"] = "nosniff"
     return response
@@ -382,7 +402,7 @@ class RecordQuery(Schema):
 
 @people.get(
     "",
-    response={200: CitizenRecord, **ERRORS},
+    response={200: CitizenRecord, **documented(404, 422)},
     summary="La fiche d'un usager : ses demandes que ce client voit",
 )
 def citizen_record(request, query: Query[RecordQuery]):
@@ -410,7 +430,7 @@ class FeedQuery(Schema):
 
 @events.get(
     "",
-    response={200: EventPage, **ERRORS},
+    response={200: EventPage, **documented(422)},
     summary="Le flux des événements des demandes, pour se synchroniser",
     description=(
         "Les événements du journal des demandes que ce client voit, du plus ancien au plus "

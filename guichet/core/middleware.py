@@ -3,14 +3,15 @@
 from urllib.parse import unquote_to_bytes, urlsplit
 
 from django.conf import settings
-from django.core.exceptions import BadRequest
+from django.core.exceptions import BadRequest, RequestDataTooBig
 from django.core.files.uploadhandler import FileUploadHandler, StopUpload
-from django.http import JsonResponse
 from django.shortcuts import render
 from django.utils import translation
 from django.utils.log import log_response
 from django.utils.translation import gettext as _
 from django.views.defaults import bad_request
+
+from .problems import is_api_request, problem_response, too_large_detail
 
 
 def _identity_providers() -> list[str]:
@@ -137,13 +138,19 @@ class UploadLimitMiddleware:
             # beside its field; 10 % over, reading stops.
             limit = settings.GUICHET_MAX_UPLOAD_SIZE * 11 // 10
             request.upload_handlers.insert(0, _SizeLimitUploadHandler(request, limit))
-            request.POST  # noqa: B018 (parsed now, with the handler above)
+            try:
+                request.POST  # noqa: B018 (parsed now, with the handler above)
+            except RequestDataTooBig:  # fields (not files) over DATA_UPLOAD_MAX_MEMORY_SIZE
+                return self.too_large(request)
             if getattr(request, "upload_too_large", False):
                 return self.too_large(request)
         return self.get_response(request)
 
     def too_large(self, request):
         # (No "Connection: close": WSGI leaves hop-by-hop headers to the server.)
+        if is_api_request(request):
+            # Programs calling the REST API get its error format (RFC 9457), not a page.
+            return problem_response(request, 413, too_large_detail())
         return render(
             request,
             "413.html",
@@ -154,21 +161,11 @@ class UploadLimitMiddleware:
 
 def _nul_response(request):
     language = translation.get_language_from_request(request)
-    if request.path.startswith("/api/") or "/api/" in request.path:
+    if is_api_request(request):
         # Programs calling the REST API get its error format (RFC 9457), not a page.
         with translation.override(language):
             detail = _("L'adresse, les paramètres ou le corps contiennent un caractère nul.")
-        response = JsonResponse(
-            {
-                "type": "about:blank",
-                "title": "Bad Request",
-                "status": 400,
-                "detail": str(detail),
-                "instance": request.path.replace("\x00", ""),
-            },
-            status=400,
-            content_type="application/problem+json",
-        )
+        response = problem_response(request, 400, detail)
         log_response("Bad request (NUL byte): %r", request.path, response=response, request=request)
         return response
     with translation.override(language):

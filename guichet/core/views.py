@@ -1,11 +1,16 @@
+from django.core.exceptions import RequestDataTooBig
 from django.db import connection
 from django.db.utils import DatabaseError
 from django.http import HttpResponse, HttpResponsePermanentRedirect, JsonResponse
 from django.templatetags.static import static
+from django.utils.translation import gettext as _
+from django.views import defaults
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
 from guichet.lib.contrast import darken
+
+from .problems import is_api_request, problem_response, too_large_detail
 
 
 @never_cache
@@ -48,3 +53,36 @@ def theme_css(request):
 def favicon(request):
     """Browsers ask for /favicon.ico whatever the page links to: sent to the icon itself."""
     return HttpResponsePermanentRedirect(static("guichet/favicon.svg"))
+
+
+# Django's error handlers (guichet/urls.py): Guichet's pages, but a problem document for an
+# address under /api/ — what the REST API does not answer itself (a host refused, a body
+# too large read before it, an address none of its own, a crash) is an error in its format.
+
+
+def bad_request(request, exception):
+    if is_api_request(request):
+        if isinstance(exception, RequestDataTooBig):
+            return problem_response(request, 413, too_large_detail())
+        return problem_response(request, 400, _("Requête illisible."))
+    return defaults.bad_request(request, exception)
+
+
+def permission_denied(request, exception):
+    if is_api_request(request):
+        return problem_response(request, 403, _("Action non autorisée."))
+    return defaults.permission_denied(request, exception)
+
+
+def page_not_found(request, exception):
+    if is_api_request(request):
+        return problem_response(request, 404, _("Aucune opération de l'API à cette adresse."))
+    return defaults.page_not_found(request, exception)
+
+
+def server_error(request):
+    if is_api_request(request):
+        return problem_response(
+            request, 500, _("Erreur du serveur : elle est signalée ; réessayez plus tard.")
+        )
+    return defaults.server_error(request)

@@ -337,6 +337,11 @@ def test_unknown_request_and_token_are_404(live_server, roads, fmt):
     status, text, _ = call(live_server, f"nowhere.{fmt}")
     assert status == 404
     assert error_description(fmt, text)
+    # An address with a line break is none of Open311's either: its error, not a page.
+    status, text, content_type = call(live_server, f"nowhere%0Athere.{fmt}")
+    assert status == 404
+    assert fmt in content_type
+    assert error_description(fmt, text)
 
 
 @pytest.mark.parametrize("fmt", FORMATS)

@@ -82,8 +82,10 @@ def test_the_citizen_sees_when_the_service_read_their_message(
 
     after = client.get(track_url(case_a)).content.decode()
     assert "Lu par le service le 2 décembre à 10 h 05" in after
-    # The agents see it too.
-    page = agent.get(reverse("backoffice:case", args=[case_a.reference])).content.decode()
+    # The agents see it too (a minute later: at the real time, the agent's session would have
+    # passed its idle timeout since the reading).
+    with freeze_time(READING + datetime.timedelta(minutes=1)):
+        page = agent.get(reverse("backoffice:case", args=[case_a.reference])).content.decode()
     assert "Lu par le service le 2 décembre à 10 h 05" in page
 
 

@@ -2,11 +2,17 @@
 
 from django.urls import path
 
-from guichet.urls import urlpatterns as guichet_urlpatterns
+from guichet import urls as guichet_urls
 
 
 def boom(request):
     raise RuntimeError("A bug, for the test of the error page")
 
 
-urlpatterns = [path("boom/", boom), *guichet_urlpatterns]
+handler500 = guichet_urls.handler500
+
+urlpatterns = [
+    path("boom/", boom),
+    path("api/boom/", boom),  # the REST API's crash: a problem document, not a page
+    *guichet_urls.urlpatterns,
+]
