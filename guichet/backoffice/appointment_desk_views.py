@@ -34,7 +34,7 @@ def walk_in(request):
         if counter_id
         else None
     )
-    back = day_url(timezone.localdate(), counter_id)
+    back = day_url(timezone.localdate(), counter_id or request.POST.get("guichet", "")[:40])
     if meeting_type is None or (counter_id and counter is None):
         messages.error(request, _("Choisissez un type de rendez-vous de vos services."))
         return see_other(back + "#walk-in")
@@ -102,7 +102,7 @@ def appointment_close_day(request):
     each citizen gets an e-mail with the next free slots and a link to book again."""
     agendas = list(visible_agendas(request.membership).prefetch_related("counters"))
     initial = {"day": parse_day(request.GET.get("jour"))}
-    if request.GET.get("guichet"):
+    if parse_id(request.GET.get("guichet")):
         initial["target"] = f"c{request.GET['guichet']}"
     form = CloseDayForm(request.POST or None, initial=initial, agendas=agendas)
     error, to_cancel = None, None

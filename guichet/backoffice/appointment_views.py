@@ -79,8 +79,17 @@ def appointments_day(request):
         .select_related("agenda", "agent")
         .order_by("agenda__name", "name")
     )
+    # "guichet" names one counter (its id) or one agent ("agent-<id>": every counter they hold).
     chosen = request.GET.get("guichet", "")
-    shown = [c for c in counters if str(c.pk) == chosen] or counters
+    agents = {c.agent_id: c.agent for c in counters if c.agent_id}
+    agents = sorted(
+        ((f"agent-{pk}", agent) for pk, agent in agents.items()), key=lambda a: str(a[1])
+    )
+    shown = [
+        c
+        for c in counters
+        if str(c.pk) == chosen or (c.agent_id and f"agent-{c.agent_id}" == chosen)
+    ] or counters
     tz = timezone.get_default_timezone()
     start = datetime.datetime.combine(day, datetime.time(), tzinfo=tz)
     appointments = (
@@ -104,6 +113,7 @@ def appointments_day(request):
             "nav": "appointments",
             "day": day,
             "counters": counters,
+            "agents": agents,
             "chosen": chosen,
             "columns": [(counter, by_counter[counter.pk]) for counter in shown],
             "meeting_types": meeting_types,

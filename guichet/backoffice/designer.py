@@ -894,10 +894,20 @@ def procedure_quality(request, pk):
 
 
 def _meeting_types(procedure) -> list[tuple[int, str]]:
-    """The organization's meeting types, for a "choose a slot" item."""
-    return [
-        (meeting_type.pk, f"{meeting_type.agenda.name} – {meeting_type.name}")
-        for meeting_type in MeetingType.objects.filter(agenda__organization=procedure.organization)
+    """The organization's meeting types, for a "choose a slot" item: the active ones first; a
+    deactivated one (or one of a deactivated agenda) stays listed, so that an item already
+    using it shows what it names, marked as offering no slot."""
+    choices, inactive = [], []
+    for meeting_type in (
+        MeetingType.objects.filter(agenda__organization=procedure.organization)
         .select_related("agenda")
         .order_by("agenda__name", "name")
-    ]
+    ):
+        label = f"{meeting_type.agenda.name} – {meeting_type.name}"
+        if meeting_type.is_active and meeting_type.agenda.is_active:
+            choices.append((meeting_type.pk, label))
+        else:
+            inactive.append(
+                (meeting_type.pk, _("%(label)s (désactivé : aucun créneau)") % {"label": label})
+            )
+    return choices + inactive

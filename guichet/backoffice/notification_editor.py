@@ -58,7 +58,9 @@ def rows_from_document(templates) -> list[dict]:
             "signatory": t.get("signatory", ""),
             "appeal": t.get("appeal") is True,
         }
-        for code, t in (templates or {}).items()
+        # By code: the same order on every database (PostgreSQL's jsonb keeps its keys
+        # sorted by length, SQLite's JSON in the order written).
+        for code, t in sorted((templates or {}).items())
         if isinstance(t, dict)
     ]
     rows.append({**EMPTY_ROW, "new": True})

@@ -49,6 +49,39 @@ def test_the_day_shows_each_counter_s_appointments(
     assert "Bruno" in only_second and "Alice" not in only_second
 
 
+def test_an_agents_view_gathers_every_counter_they_hold(client, agent_a, supervisor, passport):
+    from guichet.appointments.models import Agenda, MeetingType
+
+    day = booking_day()
+    civil = Agenda.objects.create(
+        organization=passport.agenda.organization, service=passport.agenda.service,
+        place=passport.agenda.place, name="État civil", min_delay_hours=0, max_delay_days=90,
+    )  # fmt: skip
+    wedding = MeetingType.objects.create(agenda=civil, name="Mariage", duration_minutes=30)
+    held = [
+        Counter.objects.create(agenda=passport.agenda, name="Bureau 3", agent=agent_a),
+        Counter.objects.create(agenda=civil, name="Bureau 4", agent=agent_a),
+    ]
+    Counter.objects.create(agenda=civil, name="Bureau 5")
+    for meeting_type, name in [(passport, "Alice"), (wedding, "Bruno"), (wedding, "Chloé")]:
+        book_appointment(
+            meeting_type=meeting_type, start=local(day, "09:00"), name=name, email=f"{name}@ex.test"
+        )
+    client.force_login(supervisor)
+    page = client.get(day_url(day)).text
+    assert f'<option value="agent-{agent_a.pk}">{agent_a}</option>' in page
+    mine = client.get(day_url(day, guichet=f"agent-{agent_a.pk}")).text
+    assert f'<option value="agent-{agent_a.pk}" selected>' in mine
+    # Only the agent's two counters, from both agendas, in the page's columns.
+    shown = [c.name for c in Counter.objects.all() if f'id="counter-{c.pk}"' in mine]
+    assert shown == [c.name for c in held]
+    # The previous/next links keep the agent.
+    assert f"guichet=agent-{agent_a.pk}" in mine
+    # An unknown agent shows every counter, as no choice does.
+    everything = client.get(day_url(day, guichet="agent-999999")).text
+    assert all(f'id="counter-{c.pk}"' in everything for c in Counter.objects.all())
+
+
 def test_an_agent_of_another_service_sees_none_of_it(client, agent_b, day_of):
     day, _second, made = day_of
     client.force_login(agent_b)

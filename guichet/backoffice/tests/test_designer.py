@@ -494,6 +494,26 @@ def test_every_type_of_formschema_can_be_added(admin_client, draft):
     assert ids.index("element_page") < ids.index("address")
 
 
+def test_a_deactivated_meeting_type_is_offered_last_and_marked(admin_client, draft):
+    from guichet.appointments.models import Agenda, MeetingType
+    from guichet.organization.models import Place
+
+    place = Place.objects.create(organization=draft.organization, name="Mairie", slug="mairie")
+    agenda = Agenda.objects.create(
+        organization=draft.organization, service=draft.service, place=place, name="Titres"
+    )
+    MeetingType.objects.create(agenda=agenda, name="Carte", is_active=False)
+    MeetingType.objects.create(agenda=agenda, name="Passeport")
+    page = admin_client.get(url("procedure_field_add", draft.pk), {"type": "slot"})
+    labels = [label for _value, label in page.context["form"].fields["meeting_type"].choices]
+    assert labels[1:] == ["Titres – Passeport", "Titres – Carte (désactivé : aucun créneau)"]
+    agenda.is_active = False
+    agenda.save()
+    page = admin_client.get(url("procedure_field_add", draft.pk), {"type": "slot"})
+    labels = [label for _value, label in page.context["form"].fields["meeting_type"].choices]
+    assert all(label.endswith("(désactivé : aucun créneau)") for label in labels[1:])
+
+
 def test_a_step_goes_before_its_items(admin_client, draft):
     response = admin_client.post(
         url("procedure_field_add", draft.pk), {"type": "page", "label": "Votre adresse"}

@@ -159,23 +159,25 @@ def test_a_documents_parts_are_edited_beside_its_text_and_kept(admin_client, dra
     )
     page = admin_client.get(address(draft)).text
     assert "Arrêté du 3 mars 2026</textarea>" in page
-    assert 'name="signatory_0" value="Camille Martin, maire adjointe"' in page
-    assert 'name="appeal_0" value="1" checked' in page
-    assert 'name="appeal_1" value="1">' in page  # the notification's box unticked
+    # The templates by code, whatever order the database keeps them in: "ask", "decision".
+    assert 'name="code_0" value="ask"' in page and 'name="code_1" value="decision"' in page
+    assert 'name="signatory_1" value="Camille Martin, maire adjointe"' in page
+    assert 'name="appeal_1" value="1" checked' in page
+    assert 'name="appeal_0" value="1">' in page  # the notification's box unticked
     # The page posted back as it was shown, the signatory changed.
     data = rows(
-        ("decision", DECISION["subject"], DECISION["body"]),
         ("ask", "Question", "Bonjour"),
+        ("decision", DECISION["subject"], DECISION["body"]),
         ("", "", ""),
     )
-    data |= {"legal_basis_0": DECISION["legal_basis"], "signatory_0": "Alex Durand, maire"}
-    data |= {"appeal_0": "1"}
+    data |= {"legal_basis_1": DECISION["legal_basis"], "signatory_1": "Alex Durand, maire"}
+    data |= {"appeal_1": "1"}
     assert admin_client.post(address(draft), {**data, "do": "save"}).status_code == 303
     draft.refresh_from_db()
     assert draft.templates["decision"] == {**DECISION, "signatory": "Alex Durand, maire"}
     assert draft.templates["ask"] == {"subject": "Question", "body": "Bonjour"}
     # Emptied and unticked: the parts go.
-    data |= {"legal_basis_0": " ", "signatory_0": "", "appeal_0": ""}
+    data |= {"legal_basis_1": " ", "signatory_1": "", "appeal_1": ""}
     assert admin_client.post(address(draft), {**data, "do": "save"}).status_code == 303
     draft.refresh_from_db()
     assert set(draft.templates["decision"]) == {"subject", "body"}
