@@ -34,7 +34,7 @@ from guichet.organization.models import Place, Service
 
 from .decorators import admin_required
 from .designer_forms import add_errors
-from .translation_fields import add_english_fields, english_initial, english_values
+from .translation_fields import add_english_fields, english_initial, french_and_translations
 
 # The texts that citizens read, with an English beside the French.
 AGENDA_TRANSLATED = ("name",)
@@ -100,9 +100,7 @@ class AgendaForm(forms.Form):
 
     def values(self) -> dict:
         """What save_agenda takes: the French fields, the English as `translations`."""
-        data = self.cleaned_data
-        values = {name: value for name, value in data.items() if not name.endswith("_en")}
-        return values | {"translations": english_values(data, AGENDA_TRANSLATED)}
+        return french_and_translations(self.cleaned_data, AGENDA_TRANSLATED)
 
 
 class MeetingTypeForm(forms.Form):
@@ -140,9 +138,7 @@ class MeetingTypeForm(forms.Form):
 
     def values(self) -> dict:
         """What save_meeting_type takes: the French fields, the English as `translations`."""
-        data = self.cleaned_data
-        values = {name: value for name, value in data.items() if not name.endswith("_en")}
-        return values | {"translations": english_values(data, MEETING_TYPE_TRANSLATED)}
+        return french_and_translations(self.cleaned_data, MEETING_TYPE_TRANSLATED)
 
 
 class AgentChoiceField(forms.ModelChoiceField):

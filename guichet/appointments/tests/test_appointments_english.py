@@ -22,7 +22,11 @@ from guichet.appointments.models import (
     WaitingOffer,
 )
 from guichet.appointments.setup import save_meeting_type
+from guichet.cases.models import Case
+from guichet.catalog.models import Procedure, Theme
+from guichet.conftest import published
 from guichet.notify.models import OutgoingEmail, OutgoingSMS
+from guichet.portal.tests.walk import post_steps
 
 from .conftest import booking_day, local
 from .test_agenda_setup import CREATE, agenda_data, type_data
@@ -186,6 +190,28 @@ def test_an_unknown_language_books_in_french(english_setup):
     )  # fmt: skip
     assert appointment.language == "fr"
     assert OutgoingEmail.objects.get().subject == "Rendez-vous confirmé : Passeport"
+
+
+def test_a_slot_chosen_in_an_english_request_is_confirmed_in_english(
+    english, org, service_a, english_setup
+):
+    """The "choose a slot" item of a procedure's form: the appointment takes the request's
+    language."""
+    published(
+        Procedure.objects.create(
+            organization=org, service=service_a, title="Demande de passeport",
+            slug="passeport", theme=Theme.CIVIL_STATUS, processing_days=15,
+            fields=[{"id": "rdv", "type": "slot", "label": "Votre rendez-vous",
+                     "required": True, "meeting_type": english_setup.pk}],
+        )
+    )  # fmt: skip
+    start = local(booking_day(), "10:00")
+    summary = post_steps(english, "passeport", [{"answer-rdv": start.isoformat()}])
+    assert english.post(summary, {"action": "submit"}).status_code == 303
+    assert Case.objects.get().language == "en"
+    appointment = Appointment.objects.get()
+    assert appointment.language == "en"
+    assert OutgoingEmail.objects.filter(subject="Appointment confirmed: Passport").exists()
 
 
 def test_the_waiting_list_offer_speaks_the_language_one_joined_in(
