@@ -6,6 +6,7 @@ worker (`tasks.offer_waiting_slots`)."""
 
 import datetime
 
+from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -21,9 +22,17 @@ class BookingError(Exception):
 
 
 def tell(appointment: Appointment, kind: str, **options) -> None:
-    """Queues the notice of `kind` to the person: by e-mail, and by SMS if they chose it."""
+    """Queues the notice of `kind` to the person: by e-mail, and by SMS if they chose it, in
+    the language they booked in."""
     queue_email(appointment, kind, **options)
     queue_sms(appointment, kind)
+
+
+def person_language(code: str | None) -> str:
+    """One of the site's languages ("en" from "en-gb"), French otherwise: what an
+    appointment or a waiting list entry keeps to speak to its person."""
+    code = (code or "fr")[:2].lower()
+    return code if code in dict(settings.LANGUAGES) else "fr"
 
 
 def lock_agenda(agenda) -> None:
@@ -92,12 +101,14 @@ def book_appointment(
     now=None,
     offer=None,
     case=None,
+    language: str = "fr",
 ) -> Appointment:
     """Books the slot starting at `start` for this meeting type, at a counter with a place
     left, and e-mails the confirmation (unless `notify` is false: the demo's history).
     BookingError when the slot is no longer free, when the person already has an
     appointment to come of this type, or too many people. `offer`: the waiting list's
-    offer whose held slot this is; `case`: the request it is booked with."""
+    offer whose held slot this is; `case`: the request it is booked with; `language`: the
+    one the person booked in, that their notices speak."""
     now = now or timezone.now()
     _check_people(meeting_type, people)
     try:
@@ -129,6 +140,7 @@ def book_appointment(
                 sms_opt_in=sms_opt_in,
                 people=people,
                 citizen=citizen,
+                language=person_language(language),
             )
             if notify:
                 tell(appointment, "booked")

@@ -54,8 +54,11 @@ def _send(organization, to, subject, body, calendar="") -> OutgoingEmail:
     return email
 
 
-def queue_email(appointment, kind: str, *, language: str = "fr", reason: str = ""):
+def queue_email(appointment, kind: str, *, language: str | None = None, reason: str = ""):
+    """The e-mail of `kind` to the person, in `language` (by default the one they booked
+    in), with the appointment's iCalendar file."""
     assert kind in KINDS
+    language = language or appointment.language or "fr"
     if not appointment.email:  # a walk-in who gave none
         return None
     organization = appointment.organization
@@ -86,13 +89,17 @@ def queue_email(appointment, kind: str, *, language: str = "fr", reason: str = "
         appointment.email,
         subject,
         body,
-        appointment_calendar(appointment, cancelled=kind in ("cancelled", "closed")),
+        appointment_calendar(
+            appointment, cancelled=kind in ("cancelled", "closed"), language=language
+        ),
     )
 
 
-def queue_offer_email(offer, *, link: str, language: str = "fr") -> OutgoingEmail:
-    """The slot freed, offered to one person of the waiting list until the offer expires."""
+def queue_offer_email(offer, *, link: str, language: str | None = None) -> OutgoingEmail:
+    """The slot freed, offered to one person of the waiting list until the offer expires,
+    in `language` (by default the one they joined the list in)."""
     entry = offer.entry
+    language = language or entry.language or "fr"
     meeting_type = entry.meeting_type
     organization = meeting_type.agenda.organization
     with translation.override(language or "fr"), timezone.override("Europe/Paris"):

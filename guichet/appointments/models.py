@@ -9,7 +9,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from guichet.organization.models import Organization, Place, Service
+from guichet.organization.models import Organization, Place, Service, localized_text
 
 
 def new_token() -> str:
@@ -32,6 +32,9 @@ class Agenda(models.Model):
     # A deactivated agenda offers no slot (its appointments booked stay): what an agenda
     # with appointments becomes instead of being deleted (appointments/setup.py).
     is_active = models.BooleanField(_("actif"), default=True)
+    # {"en": {"name": ...}}: what citizens read in English, the French where a text is
+    # missing (Agenda.localized, as Service.translations).
+    translations = models.JSONField(_("traductions"), default=dict, blank=True)
 
     class Meta:
         verbose_name = _("agenda")
@@ -40,6 +43,14 @@ class Agenda(models.Model):
 
     def __str__(self):
         return self.name
+
+    def localized(self, field: str, language: str | None = None) -> str:
+        """`field` in `language` (the active one by default), the French when untranslated."""
+        return localized_text(self, field, language)
+
+    @property
+    def display_name(self) -> str:
+        return self.localized("name")
 
 
 class MeetingType(models.Model):
@@ -57,6 +68,8 @@ class MeetingType(models.Model):
     )
     # Deactivated: no longer offered (see Agenda.is_active).
     is_active = models.BooleanField(_("actif"), default=True)
+    # {"en": {"name": ..., "documents": ...}} (see Agenda.translations).
+    translations = models.JSONField(_("traductions"), default=dict, blank=True)
 
     class Meta:
         verbose_name = _("type de rendez-vous")
@@ -65,6 +78,18 @@ class MeetingType(models.Model):
 
     def __str__(self):
         return self.name
+
+    def localized(self, field: str, language: str | None = None) -> str:
+        """`field` in `language` (the active one by default), the French when untranslated."""
+        return localized_text(self, field, language)
+
+    @property
+    def display_name(self) -> str:
+        return self.localized("name")
+
+    @property
+    def display_documents(self) -> str:
+        return self.localized("documents")
 
 
 class Counter(models.Model):
@@ -128,6 +153,8 @@ class Appointment(models.Model):
     # Asked on the booking form: the notices go by SMS to `phone` too (a mobile's).
     sms_opt_in = models.BooleanField(_("aussi par SMS"), default=False)
     people = models.PositiveIntegerField(_("nombre de personnes"), default=1)
+    # The language the person booked in (as Case.language): their e-mails and SMS speak it.
+    language = models.CharField(_("langue"), max_length=8, default="fr")
     citizen = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.SET_NULL,
@@ -213,6 +240,8 @@ class WaitingListEntry(models.Model):
     phone = models.CharField(_("téléphone"), max_length=32, blank=True)
     # The offer goes by SMS to `phone` too; the appointment booked from it keeps the choice.
     sms_opt_in = models.BooleanField(_("aussi par SMS"), default=False)
+    # The language they joined in: the offers speak it, and the appointment booked keeps it.
+    language = models.CharField(_("langue"), max_length=8, default="fr")
     first_day = models.DateField(_("à partir du"))
     last_day = models.DateField(_("jusqu'au"))
     status = models.CharField(

@@ -72,6 +72,7 @@ def book_case_slots(case) -> list[Appointment]:
                     phone=case.contact_phone,
                     citizen=case.citizen,
                     case=case,
+                    language=case.language,
                 )
             )
         except (ValueError, BookingError) as refused:

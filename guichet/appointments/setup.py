@@ -45,6 +45,7 @@ AGENDA_FIELDS = (
     "max_delay_days",
     "buffer_minutes",
     "alsace_moselle",
+    "translations",  # {"en": {"name": ...}}
 )
 MEETING_TYPE_FIELDS = (
     "name",
@@ -53,6 +54,7 @@ MEETING_TYPE_FIELDS = (
     "max_people",
     "documents",
     "one_per_person",
+    "translations",  # {"en": {"name": ..., "documents": ...}}
 )
 COUNTER_FIELDS = ("name", "agent", "hours")
 
@@ -107,6 +109,27 @@ def _name(errors, values, taken, message_missing, message_taken) -> None:
         errors["name"] = [_("200 caractères au plus.")]
     elif taken.filter(name__iexact=name).exists():
         errors["name"] = [message_taken]
+
+
+def _translations(errors, values, limits: dict) -> None:
+    """Keeps of `values["translations"]` the texts of `limits` (name -> longest), stripped,
+    the blank ones left out (the French shows where a text is missing)."""
+    given = values.get("translations")
+    cleaned = {}
+    for language, texts in given.items() if isinstance(given, dict) else ():
+        if language == "fr" or not isinstance(texts, dict):
+            continue
+        kept = {}
+        for name, longest in limits.items():
+            text = texts.get(name)
+            text = text.strip() if isinstance(text, str) else ""
+            if len(text) > longest:
+                errors[f"{name}_{language}"] = [_("%(max)s caractères au plus.") % {"max": longest}]
+            elif text:
+                kept[name] = text
+        if kept:
+            cleaned[language] = kept
+    values["translations"] = cleaned
 
 
 # --- Reading weekly hours --------------------------------------------------------------------
@@ -257,6 +280,7 @@ def _agenda_errors(organization, agenda, values) -> dict:
         _("Entre 0 et %(max)s minutes.") % {"max": MAX_BUFFER_MINUTES},
     )
     values["alsace_moselle"] = bool(values.get("alsace_moselle"))
+    _translations(errors, values, {"name": 200})
     return errors
 
 
@@ -334,6 +358,7 @@ def _meeting_type_errors(agenda, meeting_type, values) -> dict:
     if len(values["documents"]) > MAX_DOCUMENTS:
         errors["documents"] = [_("%(max)s caractères au plus.") % {"max": MAX_DOCUMENTS}]
     values["one_per_person"] = bool(values.get("one_per_person"))
+    _translations(errors, values, {"name": 200, "documents": MAX_DOCUMENTS})
     return errors
 
 

@@ -53,10 +53,11 @@ def _sentence(kind: str) -> str:
 
 
 def compose(kind: str, *, organization, meeting_type, place, start, url: str, until=None) -> str:
-    """The notice, as short as it must be to fit one SMS when it can."""
+    """The notice, as short as it must be to fit one SMS when it can, in the active language
+    (the meeting type's and place's names too)."""
     values = {
-        "what": meeting_type.name,
-        "place": place.name,
+        "what": meeting_type.display_name,
+        "place": place.display_name,
         "url": url,
         "until": date_format(timezone.localtime(until), "H:i") if until else "",
     }
@@ -81,8 +82,10 @@ def _send(organization, to: str, text: str) -> OutgoingSMS:
     return sms
 
 
-def queue_sms(appointment, kind: str, *, language: str = "fr") -> OutgoingSMS | None:
-    """The notice of `kind` (emails.KINDS) about `appointment`, when its person chose SMS."""
+def queue_sms(appointment, kind: str, *, language: str | None = None) -> OutgoingSMS | None:
+    """The notice of `kind` (emails.KINDS) about `appointment`, when its person chose SMS, in
+    `language` (by default the one they booked in)."""
+    language = language or appointment.language
     if not wants_sms(sms_opt_in=appointment.sms_opt_in, phone=appointment.phone):
         return None
     organization = appointment.organization
@@ -103,9 +106,10 @@ def queue_sms(appointment, kind: str, *, language: str = "fr") -> OutgoingSMS | 
     return _send(organization, appointment.phone, text)
 
 
-def queue_offer_sms(offer, *, link: str, language: str = "fr") -> OutgoingSMS | None:
+def queue_offer_sms(offer, *, link: str, language: str | None = None) -> OutgoingSMS | None:
     """The slot freed, offered by SMS too to one person of the waiting list who chose it."""
     entry = offer.entry
+    language = language or entry.language
     if not wants_sms(sms_opt_in=entry.sms_opt_in, phone=entry.phone):
         return None
     meeting_type = entry.meeting_type

@@ -15,7 +15,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from .actions import BookingError, book_appointment, lock_agenda
+from .actions import BookingError, book_appointment, lock_agenda, person_language
 from .availability import free_slots_for
 from .emails import queue_offer_email
 from .models import (
@@ -63,9 +63,10 @@ def join_waiting_list(
     sms_opt_in: bool = False,
     first_day: datetime.date,
     last_day: datetime.date,
+    language: str = "fr",
 ) -> WaitingListEntry:
     """Puts someone in line for this meeting type between two days (both included);
-    `sms_opt_in`: the offers go by SMS to `phone` too."""
+    `sms_opt_in`: the offers go by SMS to `phone` too; `language`: the one the offers speak."""
     today = timezone.localdate()
     if last_day < first_day:
         raise BookingError(_("La date de fin doit suivre la date de début."))
@@ -83,6 +84,7 @@ def join_waiting_list(
         sms_opt_in=sms_opt_in,
         first_day=max(first_day, today),
         last_day=last_day,
+        language=person_language(language),
     )
 
 
@@ -186,6 +188,7 @@ def accept_offer(*, offer: WaitingOffer, now=None):
             sms_opt_in=entry.sms_opt_in,
             now=now,
             offer=offer,
+            language=entry.language,
         )
         offer.status = OfferStatus.ACCEPTED
         offer.save(update_fields=["status"])

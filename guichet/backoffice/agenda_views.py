@@ -34,6 +34,11 @@ from guichet.organization.models import Place, Service
 
 from .decorators import admin_required
 from .designer_forms import add_errors
+from .translation_fields import add_english_fields, english_initial, french_and_translations
+
+# The texts that citizens read, with an English beside the French.
+AGENDA_TRANSLATED = ("name",)
+MEETING_TYPE_TRANSLATED = ("name", "documents")
 
 
 def _number(label, help_text=None, **attrs):
@@ -91,6 +96,11 @@ class AgendaForm(forms.Form):
         super().__init__(*args, auto_id="agenda_%s", **kwargs)
         self.fields["service"].queryset = Service.objects.filter(organization=organization)
         self.fields["place"].queryset = Place.objects.filter(organization=organization)
+        add_english_fields(self, AGENDA_TRANSLATED)
+
+    def values(self) -> dict:
+        """What save_agenda takes: the French fields, the English as `translations`."""
+        return french_and_translations(self.cleaned_data, AGENDA_TRANSLATED)
 
 
 class MeetingTypeForm(forms.Form):
@@ -124,6 +134,11 @@ class MeetingTypeForm(forms.Form):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, auto_id="type_%s", **kwargs)
+        add_english_fields(self, MEETING_TYPE_TRANSLATED)
+
+    def values(self) -> dict:
+        """What save_meeting_type takes: the French fields, the English as `translations`."""
+        return french_and_translations(self.cleaned_data, MEETING_TYPE_TRANSLATED)
 
 
 class AgentChoiceField(forms.ModelChoiceField):
@@ -253,7 +268,7 @@ def _agenda_initial(agenda) -> dict:
         "max_delay_days": agenda.max_delay_days,
         "buffer_minutes": agenda.buffer_minutes,
         "alsace_moselle": agenda.alsace_moselle,
-    }
+    } | english_initial(agenda, AGENDA_TRANSLATED)
 
 
 def _readiness(agenda, meeting_types, counters) -> list[str]:
@@ -298,7 +313,7 @@ def _agenda_post(request, agenda):
                 organization=request.organization,
                 actor=request.user,
                 agenda=agenda,
-                **form.cleaned_data,
+                **form.values(),
             )
         except ValidationError as error:
             add_errors(form, error)
@@ -353,7 +368,7 @@ def _item_page(request, form, agenda, kind, item=None, status=200):
 
 def _item_post(request, form, agenda, kind, item, save, saved_message):
     if form.is_valid():
-        values = dict(form.cleaned_data)
+        values = form.values() if kind == "meeting_type" else dict(form.cleaned_data)
         if kind == "counter":
             values = {"name": values["name"], "agent": values["agent"], "hours": values["hours"]}
         try:
@@ -379,7 +394,7 @@ def _meeting_type_initial(item) -> dict:
             "documents",
             "one_per_person",
         )
-    }
+    } | english_initial(item, MEETING_TYPE_TRANSLATED)
 
 
 def _meeting_type_view(request, agenda, item=None):

@@ -1,6 +1,6 @@
-"""The English beside the French in the services' and places' forms: one optional English
-input per text that citizens read, saved into the object's `translations` ({"en": {...}};
-Service.localized and Place.localized show the French where it is blank)."""
+"""The English beside the French in the forms of services, places, agendas and meeting
+types: one optional English input per text that citizens read, saved into the object's
+`translations` ({"en": {...}}; their `localized` shows the French where it is blank)."""
 
 from django import forms
 from django.utils.translation import gettext_lazy
@@ -30,6 +30,14 @@ def english_values(cleaned: dict, names: tuple) -> dict:
     """The `translations` document from the form's English inputs."""
     english = {name: cleaned[f"{name}_en"].strip() for name in names if cleaned.get(f"{name}_en")}
     return {"en": english} if english else {}
+
+
+def french_and_translations(cleaned: dict, names: tuple) -> dict:
+    """The form's values as a domain write takes them: the French fields as they are, the
+    English inputs gathered into `translations`."""
+    english = {f"{name}_en" for name in names}
+    values = {name: value for name, value in cleaned.items() if name not in english}
+    return values | {"translations": english_values(cleaned, names)}
 
 
 def english_initial(obj, names: tuple) -> dict:

@@ -1,9 +1,10 @@
 # ruff: noqa: E501 (a glossary: each French text whole, as the key it is looked up by)
-"""The English of the demonstration's procedures, services and places.
+"""The English of the demonstration's procedures, services, places, agendas and meeting
+types.
 
 One glossary, French text -> English, read by the loader (guichet/demo/loader.py) to give
-every demo procedure its `translations` before it is published, and every service and place
-theirs. Keyed by the French rather than by field so that a text shared by two procedures is
+every demo procedure its `translations` before it is published, and every service, place,
+agenda and meeting type theirs. Keyed by the French rather than by field so that a text shared by two procedures is
 translated once, and a test (demo/tests) checks that every French text the demo shows a
 citizen is in it.
 """
@@ -13,6 +14,9 @@ from guichet.catalog.translations import translatable_groups, with_translations
 # The services' and places' texts that citizens read (Service.localized, Place.localized).
 SERVICE_TEXTS = ("name", "opening_hours", "address")
 PLACE_TEXTS = ("name", "hours_note", "address")
+# The agendas' and meeting types' (Agenda.localized, MeetingType.localized).
+AGENDA_TEXTS = ("name",)
+MEETING_TYPE_TEXTS = ("name", "documents")
 
 ENGLISH = {
     # --- Prepare a wedding or a civil partnership (a slot booked in the form) ---
@@ -516,6 +520,18 @@ ENGLISH = {
         "On call evenings and weekends on 01 99 00 12 99."
     ),
     "Maison des associations": "Associations' House",
+    # --- Agendas and meeting types (demo/info.AGENDAS; "État civil" is above) ---
+    "Passeports et cartes d'identité": "Passports and identity cards",
+    "Passeport": "Passport",
+    "Carte d'identité": "Identity card",
+    "Le numéro de pré-demande en ligne\nUne photo d'identité de moins de six mois\nUn justificatif de domicile\nL'ancien titre, ou une déclaration de perte ou de vol": (
+        "The number of your online pre-application\nAn identity photo less than six months "
+        "old\nA proof of address\nThe old document, or a declaration of its loss or theft"
+    ),
+    "Déclaration de naissance ou de reconnaissance": "Registering a birth or an acknowledgement of a child",
+    "Pièces d'identité": "Identity documents",
+    "Dossier de mariage ou de PACS": "Wedding or civil partnership (PACS) file",
+    "Pièces d'identité, justificatifs": "Identity documents, supporting documents",
 }
 
 

@@ -469,6 +469,7 @@ def _load_appointments(organization, services, place, rng, now) -> None:
             min_delay_hours=2,
             max_delay_days=42,
             buffer_minutes=5 if len(counters) == 1 else 0,
+            translations=english.object_translations({"name": name}, english.AGENDA_TEXTS),
         )
         for counter in counters:
             Counter.objects.create(agenda=agenda, name=counter)
@@ -480,6 +481,9 @@ def _load_appointments(organization, services, place, rng, now) -> None:
                 max_people=people,
                 documents=documents,
                 one_per_person=False,
+                translations=english.object_translations(
+                    {"name": title, "documents": documents}, english.MEETING_TYPE_TEXTS
+                ),
             )
             today = timezone.localdate(now)
             for slot in free_slots_for(

@@ -236,8 +236,9 @@ class Organization(models.Model):
 
 
 def localized_text(obj, field: str, language: str | None = None) -> str:
-    """A service's or place's text in `language`: its `translations` when it has one, the
-    French otherwise. French is the reference, other languages are overlays."""
+    """A service's, place's, agenda's or meeting type's text in `language`: its
+    `translations` when it has one, the French otherwise. French is the reference, other
+    languages are overlays."""
     from django.utils.translation import get_language
 
     language = (language or get_language() or "fr")[:2]

@@ -261,6 +261,7 @@ def appointment_book(request, pk):
                     meeting_type=meeting_type,
                     start=start,
                     citizen=user,
+                    language=request.LANGUAGE_CODE,
                     **form.cleaned_data,
                 )
                 return see_other(reverse("portal:appointment_manage", args=[appointment.token]))

@@ -91,7 +91,9 @@ def waiting_join(request, pk):
     joined, error = False, None
     if request.method == "POST" and form.is_valid():
         try:
-            join_waiting_list(meeting_type=meeting_type, **form.cleaned_data)
+            join_waiting_list(
+                meeting_type=meeting_type, language=request.LANGUAGE_CODE, **form.cleaned_data
+            )
         except BookingError as refused:
             error = str(refused)
         else:

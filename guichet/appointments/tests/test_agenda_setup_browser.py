@@ -34,6 +34,7 @@ def test_an_administrator_sets_up_an_agenda_with_the_keyboard(
 
     page.get_by_role("link", name="Nouvel agenda").click()
     type_in(page, "Nom de l'agenda (obligatoire)", "Titres d'identité")
+    type_in(page, "Nom de l'agenda en anglais", "Identity papers")  # beside the French
     page.get_by_label("Service (obligatoire)").select_option(label="Voirie")
     page.get_by_label("Lieu d'accueil (obligatoire)").select_option(label="Hôtel de ville")
     type_in(page, "Délai minimum avant un rendez-vous (heures) (obligatoire)", "72")
@@ -57,6 +58,7 @@ def test_an_administrator_sets_up_an_agenda_with_the_keyboard(
 
     page.get_by_role("link", name="Ajouter un type de rendez-vous").click()
     type_in(page, "Nom du type de rendez-vous (obligatoire)", "Passeport")
+    type_in(page, "Nom du type de rendez-vous en anglais", "Passport")
     type_in(page, "Durée (minutes) (obligatoire)", "0")
     page.keyboard.press("Enter")
     page.get_by_text("Une durée de 1 à 480 minutes.").first.wait_for()
@@ -81,7 +83,9 @@ def test_an_administrator_sets_up_an_agenda_with_the_keyboard(
     check_accessibility(page)
 
     agenda = Agenda.objects.get()
+    assert agenda.translations == {"en": {"name": "Identity papers"}}
     assert MeetingType.objects.get().duration_minutes == 30
+    assert MeetingType.objects.get().translations == {"en": {"name": "Passport"}}
     assert Counter.objects.get().hours["0"] == [["09:00", "11:00"]]
 
     page.get_by_role("link", name="Désactiver l'agenda").click()

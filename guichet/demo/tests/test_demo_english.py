@@ -12,6 +12,7 @@ from django.db import transaction
 from django.test import override_settings
 from django.utils import timezone, translation
 
+from guichet.appointments.models import Agenda, MeetingType
 from guichet.cases import actions as case_actions
 from guichet.cases.models import Case
 from guichet.catalog.formschema import item_type
@@ -110,6 +111,22 @@ def test_every_demo_text_has_its_english(demo):
         assert procedure.current_version.translations == procedure.translations
     assert all(service.translations["en"]["name"] for service in Service.objects.all())
     assert all(place.translations["en"]["name"] for place in Place.objects.all())
+    assert Agenda.objects.exists() and MeetingType.objects.exists()
+    assert all(agenda.translations["en"]["name"] for agenda in Agenda.objects.all())
+    for meeting_type in MeetingType.objects.all():
+        english = meeting_type.translations["en"]
+        assert english["name"], meeting_type.name
+        assert english.get("documents") or not meeting_type.documents, meeting_type.name
+
+
+def test_an_english_reader_books_the_demo_appointments_in_english(demo, english):
+    text = page_text(english.get("/rendez-vous/"))
+    for meeting_type in MeetingType.objects.filter(agenda__organization__is_default=True):
+        assert ENGLISH[meeting_type.name] in text
+        assert ENGLISH[meeting_type.agenda.name] in text
+        week = page_text(english.get(f"/rendez-vous/{meeting_type.pk}/"))
+        assert ENGLISH[meeting_type.documents].split("\n")[0] in week
+    assert "Passeport" not in text and "Passports and identity cards" in text
 
 
 def test_the_english_form_of_each_procedure_has_no_french_left(demo):
