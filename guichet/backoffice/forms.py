@@ -278,18 +278,23 @@ class InboxFilterForm(forms.Form):
 
     def tabs(self, cases, *, user, limit: int) -> list[dict]:
         """Each tab with its count under the current filters; counts stop at `limit` + 1, so
-        that a large inbox costs one bounded query per tab."""
+        that a large inbox costs one bounded query per tab. During a full-text search only the
+        current tab is counted (the others' `count` is None): each count would read every
+        match of the search again (docs/performance.md, "Search")."""
         narrowed = self.narrow(cases, user=user).order_by()
         current = self.current_tab()
+        searching = bool(self.filters().get("q"))
         result = []
         for code, label in self.TABS:
-            count = self.in_tab(narrowed, code, user=user).values("pk")[: limit + 1].count()
+            count = None
+            if code == current or not searching:
+                count = self.in_tab(narrowed, code, user=user).values("pk")[: limit + 1].count()
             result.append(
                 {
                     "code": code,
                     "label": label,
-                    "count": min(count, limit),
-                    "more": count > limit,
+                    "count": None if count is None else min(count, limit),
+                    "more": count is not None and count > limit,
                     "current": code == current,
                 }
             )

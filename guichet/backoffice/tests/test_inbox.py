@@ -3,6 +3,8 @@
 import datetime
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
@@ -231,6 +233,31 @@ def test_it_searches_within_what_the_agent_sees(client, agent_a, procedure_a, pr
     assert mine.reference not in empty and other.reference not in empty
     # The tabs count the search's results only.
     assert '<span class="tab-count">1<' in client.get("/backoffice/", {"q": "lefevre"}).text
+
+
+def test_a_search_counts_its_current_tab_only(client, agent_a, procedure_a):
+    """Each tab's count would read every match of the search again: during a search only the
+    tab shown is counted, the other tabs stay links without a number."""
+    for name in ("Élodie Lefèvre", "Élodie Martin", "Marc Dupont"):
+        submit(procedure_a, contact_name=name)
+    client.force_login(agent_a)
+    plain = client.get("/backoffice/").context["tabs"]
+    assert all(tab["count"] is not None for tab in plain)
+    with CaptureQueriesContext(connection) as searching:
+        response = client.get("/backoffice/", {"q": "elodie", "tab": "all"})
+    tabs = {tab["code"]: tab for tab in response.context["tabs"]}
+    assert tabs["all"]["count"] == 2 and tabs["all"]["current"]
+    assert [code for code, tab in tabs.items() if tab["count"] is not None] == ["all"]
+    assert response.text.count('class="tab-count"') == 1
+    counts = [
+        q["sql"]
+        for q in searching.captured_queries
+        if q["sql"].startswith('SELECT COUNT(*) FROM (SELECT "cases_case"')
+    ]
+    assert len(counts) == 1  # the tab's; the list itself reads one row more, not a count
+    # The other tabs still open, counted when shown.
+    todo = client.get("/backoffice/", {"q": "elodie", "tab": "todo"}).context["tabs"]
+    assert {tab["code"]: tab["count"] for tab in todo}["todo"] == 2
 
 
 def test_pages_go_on_past_the_bounded_count(client, agent_a, procedure_a, monkeypatch):
