@@ -227,6 +227,11 @@ class Case(models.Model):
             models.Index(fields=["organization", "updated_at", "id"], name="case_org_updated_idx"),
             # The "due soon" tab.
             models.Index(fields=["organization", "at_risk_at"], name="case_org_risk_idx"),
+            # The citizen's space: their newest cases in one organization (a citizen with
+            # 10,000 cases read 20,000 rows of the organization's index for 200 without it).
+            models.Index(
+                fields=["citizen", "organization", "-created_at"], name="case_citizen_idx"
+            ),
             models.Index(fields=["assignee", "category"], name="case_assignee_idx"),
             # The processing time shown on a procedure's page: its recently closed cases.
             models.Index(fields=["procedure", "closed_at"], name="case_closed_idx"),
