@@ -362,40 +362,47 @@ def _meeting_type_errors(agenda, meeting_type, values) -> dict:
     return errors
 
 
+def _save_part(model, fields, errors_of, kind, *, agenda, actor, item, values):
+    """Creates (item=None) or updates a meeting type or counter of `agenda` under its lock,
+    with its administration-log entry (`kind`_created / `kind`_changed)."""
+    unknown = set(values) - set(fields)
+    if unknown:
+        raise TypeError(f"unknown fields: {sorted(unknown)}")
+    _require_admin(agenda.organization, actor)
+    if item is not None:
+        item = model.objects.select_for_update().get(pk=item.pk, agenda=agenda)
+        values = {name: getattr(item, name) for name in fields} | values
+    errors = errors_of(agenda, item, values)
+    if errors:
+        raise ValidationError(errors)
+    created = item is None
+    if created:
+        item = model(agenda=agenda)
+    changed = _changed(item, values)
+    for name, value in values.items():
+        setattr(item, name, value)
+    item.save()
+    log_change(
+        organization=agenda.organization,
+        actor=actor,
+        action=f"{kind}_created" if created else f"{kind}_changed",
+        target=f"{agenda.name} : {item.name}",
+        id=item.pk,
+        fields=changed,
+    )
+    return item
+
+
 @transaction.atomic
 def save_meeting_type(
     *, agenda: Agenda, actor, meeting_type: MeetingType | None = None, **values
 ) -> MeetingType:
     """Creates (meeting_type=None) or updates a meeting type of `agenda`; ValidationError
     keyed by field. The appointments booked keep their times."""
-    unknown = set(values) - set(MEETING_TYPE_FIELDS)
-    if unknown:
-        raise TypeError(f"unknown fields: {sorted(unknown)}")
-    _require_admin(agenda.organization, actor)
-    if meeting_type is not None:
-        meeting_type = MeetingType.objects.select_for_update().get(
-            pk=meeting_type.pk, agenda=agenda
-        )
-        values = {name: getattr(meeting_type, name) for name in MEETING_TYPE_FIELDS} | values
-    errors = _meeting_type_errors(agenda, meeting_type, values)
-    if errors:
-        raise ValidationError(errors)
-    created = meeting_type is None
-    if created:
-        meeting_type = MeetingType(agenda=agenda)
-    changed = _changed(meeting_type, values)
-    for name, value in values.items():
-        setattr(meeting_type, name, value)
-    meeting_type.save()
-    log_change(
-        organization=agenda.organization,
-        actor=actor,
-        action="meeting_type_created" if created else "meeting_type_changed",
-        target=f"{agenda.name} : {meeting_type.name}",
-        id=meeting_type.pk,
-        fields=changed,
-    )
-    return meeting_type
+    return _save_part(
+        MeetingType, MEETING_TYPE_FIELDS, _meeting_type_errors, "meeting_type",
+        agenda=agenda, actor=actor, item=meeting_type, values=values,
+    )  # fmt: skip
 
 
 # --- Counters --------------------------------------------------------------------------------
@@ -447,32 +454,10 @@ def _counter_errors(agenda, counter, values) -> dict:
 def save_counter(*, agenda: Agenda, actor, counter: Counter | None = None, **values) -> Counter:
     """Creates (counter=None) or updates a counter of `agenda`; ValidationError keyed by
     field (a day's hours under `hours_<day>`, 0 for Monday). Hours `{}`: the place's."""
-    unknown = set(values) - set(COUNTER_FIELDS)
-    if unknown:
-        raise TypeError(f"unknown fields: {sorted(unknown)}")
-    _require_admin(agenda.organization, actor)
-    if counter is not None:
-        counter = Counter.objects.select_for_update().get(pk=counter.pk, agenda=agenda)
-        values = {name: getattr(counter, name) for name in COUNTER_FIELDS} | values
-    errors = _counter_errors(agenda, counter, values)
-    if errors:
-        raise ValidationError(errors)
-    created = counter is None
-    if created:
-        counter = Counter(agenda=agenda)
-    changed = _changed(counter, values)
-    for name, value in values.items():
-        setattr(counter, name, value)
-    counter.save()
-    log_change(
-        organization=agenda.organization,
-        actor=actor,
-        action="counter_created" if created else "counter_changed",
-        target=f"{agenda.name} : {counter.name}",
-        id=counter.pk,
-        fields=changed,
-    )
-    return counter
+    return _save_part(
+        Counter, COUNTER_FIELDS, _counter_errors, "counter",
+        agenda=agenda, actor=actor, item=counter, values=values,
+    )  # fmt: skip
 
 
 # --- Deactivation and deletion ---------------------------------------------------------------
