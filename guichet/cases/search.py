@@ -9,6 +9,8 @@ Queries are folded (case, accents) and every word must match, as a prefix ("ecol
 "École"); a query that is a telephone number, however typed, is looked up as that number.
 """
 
+import functools
+
 from django.db import connection
 from django.db.models import F, Func, Q, TextField
 from django.db.models.expressions import RawSQL
@@ -23,15 +25,17 @@ MAX_QUERY_WORDS = 10
 MAX_TEXT = 200_000
 
 
-def _phone_forms(value: str) -> list[str]:
+@functools.lru_cache(maxsize=4096)
+def _phone_forms(value: str) -> tuple[str, ...]:
+    """The forms a number is found by (cached: parsing a number is slow, and a bulk write
+    such as the benchmark's meets the same few numbers again and again)."""
     number = normalize_phone(value or "")
     if not number:
-        return [value] if value else []
+        return (value,) if value else ()
     digits = number.lstrip("+")
-    forms = [digits]
     if number.startswith("+33"):
-        forms.append("0" + number[3:])
-    return forms
+        return (digits, "0" + number[3:])
+    return (digits,)
 
 
 def _answers(data) -> list[str]:

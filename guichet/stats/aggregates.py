@@ -73,7 +73,8 @@ class Tally:
             )
         return self.services[key]
 
-    def _rows(self):
+    def rows(self):
+        """Yields each aggregate model with its counted rows (field names to values)."""
         daily_fields = ("area_id", "category", "day", "metric")
         for model, counter, fields in (
             (DailyCount, self.daily, daily_fields),
@@ -84,21 +85,21 @@ class Tally:
                 if delta:
                     organization, procedure, service, channel, *rest = key
                     rows.append(
-                        model(
-                            organization_id=organization,
-                            procedure_id=procedure,
-                            service_id=service,
-                            channel=channel,
-                            value=delta,
+                        {
+                            "organization_id": organization,
+                            "procedure_id": procedure,
+                            "service_id": service,
+                            "channel": channel,
+                            "value": delta,
                             **dict(zip(fields, rest, strict=True)),
-                        )
+                        }
                     )
             yield model, rows
 
     def insert(self):
         """Writes the counts into empty tables (a rebuild's): one bulk insert, no lookups."""
-        for model, rows in self._rows():
-            model.objects.bulk_create(rows, batch_size=5000)
+        for model, rows in self.rows():
+            model.objects.bulk_create((model(**row) for row in rows), batch_size=5000)
 
     def write(self):
         daily_fields = ("area_id", "category", "day", "metric")
@@ -239,15 +240,20 @@ HANDLERS = {
 }
 
 
-def count_events(events, tally=None) -> int:
+def count_events(events, tally=None, *, new_facts=None) -> int:
     """Counts `events` (in id order, after every event already counted). Call inside a
     transaction that also moves the cursor. With a `tally`, the counts are added to it and
-    left for the caller to write (the rebuild writes them once at the end)."""
+    left for the caller to write (the rebuild writes them once at the end). With `new_facts`
+    (a list), the events are all of cases never counted before (a bulk generation's): their
+    facts are not looked for, and are appended to the list for the caller to write."""
     events = list(events)
     keep = tally is not None
     tally = tally if keep else Tally()
-    case_ids = {event.case_id for event in events}
-    facts = {fact.case_id: fact for fact in CaseFact.objects.filter(case_id__in=case_ids)}
+    if new_facts is None:
+        case_ids = {event.case_id for event in events}
+        facts = {fact.case_id: fact for fact in CaseFact.objects.filter(case_id__in=case_ids)}
+    else:
+        facts = {}
     known = set(facts)
     for event in events:
         if event.kind == EventKind.SUBMITTED:
@@ -260,6 +266,9 @@ def count_events(events, tally=None) -> int:
             handler(tally, event, fact)
     if not keep:
         tally.write()
+    if new_facts is not None:
+        new_facts.extend(facts.values())
+        return len(events)
     fields = [f.attname for f in CaseFact._meta.concrete_fields if not f.primary_key]
     CaseFact.objects.bulk_update([facts[pk] for pk in known], fields, batch_size=500)
     CaseFact.objects.bulk_create([facts[pk] for pk in facts.keys() - known], batch_size=2000)
