@@ -85,6 +85,14 @@ class Data:
             started = time.perf_counter()
             self._create(count)
             self.timings["total_with_commit_s"] = round(time.perf_counter() - started, 1)
+            # What the database's own maintenance does in service (autovacuum), after the
+            # commit: the planner's statistics, and on PostgreSQL the visibility map without
+            # which an index-only scan (the tab counts) still reads each row in the table.
+            started = time.perf_counter()
+            postgresql = connection.vendor == "postgresql" and not connection.in_atomic_block
+            with connection.cursor() as cursor:
+                cursor.execute("VACUUM (ANALYZE)" if postgresql else "ANALYZE")
+            self.timings["vacuum_analyze_s"] = round(time.perf_counter() - started, 1)
         self.organization = Organization.objects.get(slug=SLUG)
         self.procedure = Procedure.objects.get(organization=self.organization, slug="signaler")
         self.admin = User.objects.get(email="bench-admin@guichet.test")
@@ -162,10 +170,6 @@ class Data:
             rate_limit=100_000,
             key=API_KEY,
         )
-        started = time.perf_counter()
-        with connection.cursor() as cursor:
-            cursor.execute("ANALYZE")
-        self.timings["analyze_s"] = round(time.perf_counter() - started, 1)
 
 
 class Server:
