@@ -10,6 +10,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import logout
 from django.contrib.auth.views import redirect_to_login
+from django.core.paginator import Paginator
 from django.db.models import Count, OuterRef, Subquery
 from django.db.models.functions import Coalesce
 from django.http import HttpResponse
@@ -33,6 +34,9 @@ from .forms import TrackingLookupForm
 from .info import navigation
 
 # The requests "my space" lists, the latest first.
+# The citizen's cases are shown by pages of this many (a frequent filer has thousands).
+MY_SPACE_PAGE_SIZE = 50
+# Demands handled by other systems: the most recent ones only.
 MY_SPACE_LIMIT = 200
 
 
@@ -86,13 +90,17 @@ def my_space(request):
         ),
         0,
     )
-    cases = list(
-        Case.objects.for_organization(request.organization)
-        .filter(citizen=request.user)
-        .select_related("procedure", "version")
+    mine = Case.objects.for_organization(request.organization).filter(citizen=request.user)
+    # An unknown or out-of-range page number shows the first or the last page.
+    page = Paginator(
+        mine.select_related("procedure", "version")
         .annotate(unread=unread)
-        .order_by("-created_at")[:MY_SPACE_LIMIT]
-    )
+        .order_by("-created_at", "-pk"),
+        MY_SPACE_PAGE_SIZE,
+    ).get_page(request.GET.get("page"))
+    cases = list(page.object_list)
+    # Every unread answer, on any page (a partial index holds only the unread ones).
+    unread_total = Message.objects.filter(case__in=mine, from_citizen=False, read_at=None).count()
     documents = (
         Attachment.objects.filter(case__in=[case.pk for case in cases])
         .exclude(generated_from="")
@@ -121,8 +129,8 @@ def my_space(request):
             ),
             "drafts": drafts,
             "documents": documents,
-            "unread": sum(case.unread for case in cases),
-            "limit": MY_SPACE_LIMIT,
+            "unread": unread_total,
+            "page_obj": page,
         },
     )
     add_never_cache_headers(response)
