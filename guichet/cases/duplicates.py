@@ -40,7 +40,10 @@ def likely_duplicates(case, visible) -> list[dict]:
         candidates = candidates.filter(near | Q(latitude__isnull=True))
     mine = _wording(case)
     found = []
-    for other in candidates.select_related("procedure").order_by("-created_at")[:MAX_CANDIDATES]:
+    # The candidates' answers and places only: their procedure (its form and workflow, a
+    # JSON document each) is read for the few shown, not for the 200 compared.
+    compared = candidates.only("pk", "data", "latitude", "longitude")
+    for other in compared.order_by("-created_at")[:MAX_CANDIDATES]:
         distance = None
         if located and other.latitude is not None and other.longitude is not None:
             distance = distance_m(case.latitude, case.longitude, other.latitude, other.longitude)
@@ -50,4 +53,8 @@ def likely_duplicates(case, visible) -> list[dict]:
         if (distance is not None and distance <= radius) or similarity >= SIMILARITY:
             found.append({"case": other, "distance_m": distance, "similarity": similarity})
     found.sort(key=lambda f: (f["distance_m"] is None, f["distance_m"] or 0, -f["similarity"]))
-    return found[:MAX_SHOWN]
+    found = found[:MAX_SHOWN]
+    shown = visible.select_related("procedure").in_bulk([f["case"].pk for f in found])
+    for finding in found:
+        finding["case"] = shown[finding["case"].pk]
+    return found
