@@ -75,19 +75,21 @@ def _safe(value):
     return value
 
 
-def _local(moment):
-    """`moment` as the organization's clock reads it, naive (spreadsheets know no time zone)
-    and to the second: a deadline at 23:59:59.999999 would otherwise round to the next day
-    in Excel."""
+def _local(moment, zone):
+    """`moment` as the organization's clock (`zone`) reads it, naive (spreadsheets know no
+    time zone) and to the second: a deadline at 23:59:59.999999 would otherwise round to the
+    next day in Excel."""
     if not moment:
         return None
-    return timezone.localtime(moment).replace(tzinfo=None, microsecond=0)
+    return moment.astimezone(zone).replace(tzinfo=None, microsecond=0)
 
 
 def export_rows(cases):
     """The rows of `cases`, one list per case, read in chunks: constant memory."""
     labels = {}  # (version, state) -> label, each workflow read once
-    channels = dict(Case._meta.get_field("channel").choices)
+    zone = timezone.get_current_timezone()
+    # Translated once per export, not once per row.
+    channels = {key: str(label) for key, label in Case._meta.get_field("channel").choices}
     for row in cases.values_list(*COLUMNS).iterator(chunk_size=CHUNK):
         (reference, procedure, name, email, phone, version_id, state, service) = row[:8]
         first, last, channel, created, due, closed, address = row[8:]
@@ -106,10 +108,10 @@ def export_rows(cases):
                 labels[key],
                 service,
                 " ".join(part for part in (first, last) if part),  # unassigned: empty
-                str(channels.get(channel, channel)),
-                _local(created),
-                _local(due),
-                _local(closed),
+                channels.get(channel, channel),
+                _local(created, zone),
+                _local(due, zone),
+                _local(closed, zone),
                 address,
             )
         ]
@@ -160,27 +162,40 @@ def csv_lines(rows):
 
 
 def write_xlsx(rows, output) -> None:
-    """Writes the workbook of `rows` (export_rows) into the binary file `output`."""
-    from openpyxl import Workbook
-    from openpyxl.cell import WriteOnlyCell
+    """Writes the workbook of `rows` (export_rows) into the binary file `output`, row by
+    row (XlsxWriter's constant-memory mode: each row leaves memory once written; twice the
+    speed of openpyxl's write-only mode)."""
+    import xlsxwriter
 
-    workbook = Workbook(write_only=True)
-    sheet = workbook.create_sheet(_("Demandes"))
-    sheet.append(headers())
-
-    def cell(value):
-        if isinstance(value, datetime.date):
-            # Shown as French users read dates, whatever the spreadsheet's own locale.
-            written = WriteOnlyCell(sheet, value=value)
-            written.number_format = (
-                XLSX_DATETIME if isinstance(value, datetime.datetime) else XLSX_DATE
-            )
-            return written
-        return value
-
-    for row in rows:
-        sheet.append([cell(value) for value in row])
-    workbook.save(output)
+    workbook = xlsxwriter.Workbook(
+        output,
+        {
+            "constant_memory": True,
+            # Text stays text: no formula, link or number guessed from what a citizen typed.
+            "strings_to_formulas": False,
+            "strings_to_urls": False,
+            "strings_to_numbers": False,
+            "default_date_format": XLSX_DATE,
+        },
+    )
+    sheet = workbook.add_worksheet(_("Demandes"))
+    # Shown as French users read dates, whatever the spreadsheet's own locale.
+    moment = workbook.add_format({"num_format": XLSX_DATETIME})
+    day = workbook.add_format({"num_format": XLSX_DATE})
+    sheet.write_row(0, 0, headers())
+    for number, row in enumerate(rows, start=1):
+        for column, value in enumerate(row):
+            if value is None or value == "":
+                continue
+            if isinstance(value, datetime.datetime):
+                sheet.write_datetime(number, column, value, moment)
+            elif isinstance(value, datetime.date):
+                sheet.write_datetime(number, column, value, day)
+            elif isinstance(value, str):
+                sheet.write_string(number, column, value)
+            else:
+                sheet.write(number, column, value)
+    workbook.close()
 
 
 def csv_response(cases):

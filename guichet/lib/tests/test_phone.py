@@ -4,7 +4,7 @@ import re
 
 import pytest
 
-from guichet.lib.phone import can_receive_sms, phone_pattern
+from guichet.lib.phone import can_receive_sms, format_phone, phone_pattern
 
 
 @pytest.mark.parametrize(
@@ -41,3 +41,20 @@ def test_a_number_is_found_however_it_was_typed(stored, found):
 )
 def test_which_numbers_can_receive_sms(number, expected):
     assert can_receive_sms(number) is expected
+
+
+def test_french_numbers_read_as_the_metadata_formats_them_in_every_range():
+    import random
+
+    import phonenumbers
+
+    rng = random.Random(7)
+    for prefix in range(10, 100):
+        for _ in range(20):
+            e164 = f"+33{prefix}{rng.randrange(10**7):07d}"
+            expected = phonenumbers.format_number(
+                phonenumbers.parse(e164), phonenumbers.PhoneNumberFormat.NATIONAL
+            )
+            assert format_phone(e164) == expected, e164
+    assert format_phone("+33612345678") == "06 12 34 56 78"
+    assert format_phone("+33800123456") == "0 800 12 34 56"
