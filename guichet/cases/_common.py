@@ -15,6 +15,7 @@ from django.db import transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
+from guichet.core.queue import enqueue_with_commit
 from guichet.lib.pdf import render_pdf
 from guichet.organization.models import ApiClient
 
@@ -73,7 +74,7 @@ def _record(case, *, kind, actor=None, is_public, payload=None, at=None) -> Case
         dispatched_at=at if quiet else None,
     )
     if not quiet:
-        transaction.on_commit(lambda: dispatch_event.enqueue(event.pk))
+        enqueue_with_commit(dispatch_event, event.pk)
     # What the case is found by follows every change the journal records.
     search.index_case(case)
     return event

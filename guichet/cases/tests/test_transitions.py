@@ -272,8 +272,13 @@ def test_a_document_is_produced_and_the_webhook_waits_for_the_commit(
     ]
     assert event.payload["notify"] == "decided"
     # Nothing leaves inside the transaction: the journal event's dispatch only, which hands
-    # the webhook and the e-mail to the worker.
-    assert len(callbacks) == 1
+    # the webhook and the e-mail to the worker, queued in the same transaction (the queue
+    # is the database here), nothing run at its commit.
+    assert callbacks == []
+    from django_tasks_db.models import DBTaskResult
+
+    queued = DBTaskResult.objects.filter(task_path="guichet.cases.tasks.dispatch_event")
+    assert [task.args_kwargs["args"] for task in queued.order_by("enqueued_at")][-1] == [event.pk]
 
 
 def test_an_unknown_or_unchanged_service_is_skipped(org, procedure, case, agent_a, service_a):
