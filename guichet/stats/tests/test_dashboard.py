@@ -97,3 +97,33 @@ def test_its_queries_are_bounded(client, administrator, counted, django_assert_m
     client.force_login(administrator)
     with django_assert_max_num_queries(30):
         assert client.get(reverse("stats:dashboard"), JUNE).status_code == 200
+
+
+def test_a_large_overdue_count_is_kept_a_minute_per_scope(
+    client, administrator, supervisor, procedure_a, settings
+):
+    from django.core.cache import cache
+
+    from guichet.cases.models import Case
+
+    cache.clear()
+    settings.GUICHET_STATS_OVERDUE_CACHE_FROM = 2
+    old = datetime.datetime(2025, 1, 6, 10, tzinfo=PARIS)  # long past its deadline
+    for _ in range(2):
+        submit(procedure_a, submitted_at=old)
+    client.force_login(administrator)
+    url = reverse("stats:dashboard")
+    assert client.get(url).context["overdue"] == Case.objects.overdue().count() == 2
+    submit(procedure_a, submitted_at=old)
+    # Kept: the same scope reads the count of a moment ago...
+    assert client.get(url).context["overdue"] == 2
+    # ...another scope counts its own, now.
+    client.force_login(supervisor)
+    assert client.get(url).context["overdue"] == 3
+    # Below the threshold nothing is kept: a small backlog is always counted live.
+    settings.GUICHET_STATS_OVERDUE_CACHE_FROM = 10
+    cache.clear()
+    client.force_login(administrator)
+    assert client.get(url).context["overdue"] == 3
+    submit(procedure_a, submitted_at=old)
+    assert client.get(url).context["overdue"] == 4
