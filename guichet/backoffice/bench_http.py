@@ -45,6 +45,7 @@ from guichet.catalog.models import Procedure
 from guichet.catalog.workflow import default_workflow
 from guichet.organization.api_clients import create_api_client
 from guichet.organization.models import Membership, Organization, Role, Service
+from guichet.stats.bulk import JournalCounter
 
 SLUG = "banc-d-essai"
 API_KEY = "bench-api-key"
@@ -158,7 +159,7 @@ class Data:
             count=count,
             citizen=citizen,
             citizens=citizens,
-            count_statistics=True,
+            counter=JournalCounter,
         )
         self.timings["generate_and_count_s"] = round(time.perf_counter() - started, 1)
         create_api_client(

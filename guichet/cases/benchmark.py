@@ -12,7 +12,7 @@ Channels, procedures and citizens' accounts vary with the case's number. Each ca
 the search index with its message, as the actions would have indexed it.
 
 On PostgreSQL the rows go in with `COPY` (ids taken from the tables' sequences), several
-times faster than `INSERT`s; elsewhere with `bulk_create`. With `count_statistics` the
+times faster than `INSERT`s; elsewhere with `bulk_create`. With a `counter` the
 statistics' aggregates count each batch of the journal as it is written, as the worker would
 have counted it event by event (stats/aggregates.py; the benchmark's data test proves the
 counts equal a rebuild from the journal), instead of reading the whole journal back.
@@ -67,66 +67,21 @@ def create_benchmark_cases(
     citizen=None,
     citizens=(),
     span=SPAN,
-    count_statistics=False,
+    counter=None,
 ) -> None:
     """`count` cases of `procedures` (or of one `procedure`); one in a hundred filed by
-    `citizen`, if given, and one in four by one of `citizens`. With `count_statistics`, the
-    statistics' aggregates count them too (else the worker, or `rebuild_stats`, will)."""
+    `citizen`, if given, and one in four by one of `citizens`.
+
+    `counter`, if given, is made with the procedures in the generation's transaction and
+    told each batch (`count(cases, events)`) then the end (`finish()`): the statistics'
+    `stats.bulk.JournalCounter` counts the journal as it is written (else the worker, or
+    `rebuild_stats`, will)."""
     procedures = list(procedures or [procedure])
     with transaction.atomic(), _feed_clock() as positions:
-        counter = _Counter(procedures) if count_statistics else None
+        counter = counter(procedures) if counter is not None else None
         _create(procedures, count, citizen, list(citizens), span, positions, counter)
         if counter is not None:
             counter.finish()
-
-
-class _Counter:
-    """Counts the generated journal into the statistics, batch by batch, then moves the
-    statistics' cursor past it. Falls back to a rebuild from the journal when the cursor was
-    behind before the generation (other events wait to be counted, in their order)."""
-
-    def __init__(self, procedures):
-        from guichet.stats import aggregates
-        from guichet.stats.models import DailyCount, DurationCount
-
-        self.aggregates = aggregates
-        self.tally = aggregates.Tally()
-        cursor = aggregates._lock_cursor()
-        self.behind = CaseEvent.objects.filter(pk__gt=cursor.last_event_id).exists()
-        organizations = {procedure.organization_id for procedure in procedures}
-        # The bench's organization is new: none of its aggregates' keys exist yet.
-        self.fresh = not any(
-            model.objects.filter(organization_id__in=organizations).exists()
-            for model in (DailyCount, DurationCount)
-        )
-        self.last_event_id = 0
-
-    def count(self, cases, events) -> None:
-        if self.behind:
-            return
-        from guichet.stats.models import CaseFact
-
-        by_id = {case["id"]: SimpleNamespace(pk=case["id"], **case) for case in cases}
-        journal = [SimpleNamespace(case=by_id[event["case_id"]], **event) for event in events]
-        facts = []
-        self.aggregates.count_events(journal, self.tally, new_facts=facts)
-        fields = [field.attname for field in CaseFact._meta.concrete_fields]
-        write(CaseFact, [{name: getattr(fact, name) for name in fields} for fact in facts])
-        if events:
-            self.last_event_id = max(self.last_event_id, events[-1]["id"])
-
-    def finish(self) -> None:
-        if self.behind:
-            self.aggregates.rebuild()
-            return
-        if self.fresh:
-            for model, rows in self.tally.rows():
-                write(model, rows)
-        else:
-            self.tally.write()
-        cursor = self.aggregates._lock_cursor()
-        cursor.last_event_id = max(cursor.last_event_id, self.last_event_id)
-        cursor.save(update_fields=["last_event_id"])
 
 
 @contextlib.contextmanager

@@ -13,6 +13,7 @@ from guichet.cases.models import Case, CaseEvent, EventKind, Message
 from guichet.cases.search import matching_ids
 from guichet.conftest import make_user
 from guichet.stats.aggregates import count_new_events, rebuild
+from guichet.stats.bulk import JournalCounter
 from guichet.stats.models import CaseFact, DailyCount, DurationCount, Metric
 
 pytestmark = pytest.mark.django_db
@@ -89,7 +90,7 @@ def test_statistics_counted_while_generating_equal_a_rebuild(procedure_a, proced
     # aggregates and facts are those a rebuild from the journal finds; the cursor is past
     # the journal, so the worker counts nothing twice.
     create_benchmark_cases(
-        procedures=[procedure_a, procedure_b], count=600, citizen=citizen, count_statistics=True
+        procedures=[procedure_a, procedure_b], count=600, citizen=citizen, counter=JournalCounter
     )
     counted = _aggregates()
     assert len(counted[2]) == 600
@@ -104,7 +105,7 @@ def test_statistics_behind_the_journal_are_rebuilt_rather_than_counted_out_of_or
     case_b, procedure_a
 ):
     # case_b's filing waits for the worker: the generated journal comes after it.
-    create_benchmark_cases(procedures=[procedure_a], count=50, count_statistics=True)
+    create_benchmark_cases(procedures=[procedure_a], count=50, counter=JournalCounter)
 
     assert CaseFact.objects.count() == 51
     assert count_new_events() == 0
