@@ -45,7 +45,15 @@ def test_run_demo_gives_the_worker_and_the_server_the_address(tmp_path):
     """The worker writes the e-mails: it must know the port as well as the server."""
     fake = tmp_path / "guichet"
     seen = tmp_path / "seen.txt"
-    fake.write_text(f'#!/bin/sh\necho "$1 $GUICHET_BASE_URL" >> {seen}\n')
+    # The server returns at once, and the script then stops the worker: the fake server
+    # waits (5 s at most) for the worker to have spoken, which a loaded machine may delay.
+    fake.write_text(
+        "#!/bin/sh\n"
+        f'echo "$1 $GUICHET_BASE_URL" >> {seen}\n'
+        'if [ "$1" = runserver ]; then\n'
+        f"  for _ in $(seq 50); do grep -q '^worker' {seen} && break; sleep 0.1; done\n"
+        "fi\n"
+    )
     fake.chmod(fake.stat().st_mode | stat.S_IEXEC)
     env = {k: v for k, v in os.environ.items() if k != "GUICHET_BASE_URL"}
     banner = subprocess.run(
