@@ -94,7 +94,22 @@ class CaseQuerySet(models.QuerySet):
         return self.filter(at_risk_q(now or timezone.now()))
 
     def for_listing(self):
-        return self.select_related("procedure", "service", "assignee")
+        """The inbox's rows: each case with its procedure, service and assignee, without the
+        JSON documents that no row shows (the answers; the procedure's form, workflow,
+        deadline, routing, templates and translations; the service's area). Decoding them
+        for 50 rows took about 450 `json.loads` a page, a fifth of its time."""
+        return self.select_related("procedure", "service", "assignee").defer(
+            "data",
+            "procedure__fields",
+            "procedure__workflow",
+            "procedure__deadline",
+            "procedure__routing",
+            "procedure__templates",
+            "procedure__translations",
+            "service__area",
+            "service__translations",
+            "assignee__password",
+        )
 
     def median_processing_days(self, procedure, *, window_days=90, now=None) -> float | None:
         """The median time from filing to closing, in days, of the procedure's cases closed
