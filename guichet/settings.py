@@ -467,6 +467,8 @@ DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "Guichet <ne-pas-repon
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
 # --- Cache and sessions ---------------------------------------------------------------------
+# Sessions in the database, renewed at most once a minute (guichet.core.sessions).
+SESSION_ENGINE = "guichet.core.sessions"
 CACHES = {
     "default": {
         "BACKEND": "django.core.cache.backends.db.DatabaseCache",
