@@ -27,6 +27,7 @@ from guichet.catalog.formschema import (
 )
 from guichet.catalog.models import Procedure, ProcedureVersion
 from guichet.catalog.workflow import MERGED_STATE, Category, merged_state
+from guichet.core.choices import ModelChoiceField
 from guichet.lib.sizes import human_size
 from guichet.organization.access import visible_services
 from guichet.organization.models import Membership, Role, Service
@@ -154,13 +155,13 @@ class InboxFilterForm(forms.Form):
         help_text=_("Référence, nom, e-mail, téléphone, adresse, réponses ou messages."),
         widget=forms.TextInput(attrs={"type": "search"}),
     )
-    procedure = forms.ModelChoiceField(
+    procedure = ModelChoiceField(
         label=_("Démarche"),
         queryset=Procedure.objects.none(),
         required=False,
         empty_label=_("Toutes"),
     )
-    service = forms.ModelChoiceField(
+    service = ModelChoiceField(
         label=_("Service"), queryset=Service.objects.none(), required=False, empty_label=_("Tous")
     )
     state = forms.ChoiceField(label=_("État"), required=False)
@@ -178,7 +179,7 @@ class InboxFilterForm(forms.Form):
         required=False,
         widget=forms.DateInput(attrs={"type": "date"}),
     )
-    label = forms.ModelChoiceField(
+    label = ModelChoiceField(
         label=_("Étiquette"), queryset=Label.objects.none(), required=False, empty_label=_("Toutes")
     )
     sort = forms.ChoiceField(label=_("Trier par"), choices=SORT_CHOICES, required=False)
@@ -350,7 +351,7 @@ class TransitionForm(forms.Form):
 
 
 class AssignForm(forms.Form):
-    assignee = forms.ModelChoiceField(
+    assignee = ModelChoiceField(
         label=_("Attribuer à"),
         queryset=User.objects.none(),
         required=False,
@@ -410,7 +411,7 @@ class NoteForm(forms.Form):
 
 
 class TransferForm(forms.Form):
-    service = forms.ModelChoiceField(
+    service = ModelChoiceField(
         label=_("Service destinataire"), queryset=Service.objects.none(), empty_label=None
     )
     reason = forms.CharField(
@@ -443,7 +444,7 @@ class SavedViewForm(forms.Form):
     """Names the inbox's current filters, for oneself or for a service."""
 
     name = forms.CharField(label=_("Nom de la vue"), max_length=80)
-    service = forms.ModelChoiceField(
+    service = ModelChoiceField(
         label=_("Partager avec"),
         queryset=Service.objects.none(),
         required=False,
@@ -655,7 +656,7 @@ class AnswersEditForm(forms.Form):
 
 
 class TeamFilterForm(forms.Form):
-    service = forms.ModelChoiceField(
+    service = ModelChoiceField(
         label=_("Service"), queryset=Service.objects.none(), required=False, empty_label=_("Tous")
     )
 
@@ -667,14 +668,14 @@ class TeamFilterForm(forms.Form):
 class ReassignForm(forms.Form):
     """Every open case of one agent to another (or to nobody), in one service or all."""
 
-    source = forms.ModelChoiceField(label=_("Demandes de"), queryset=User.objects.none())
-    target = forms.ModelChoiceField(
+    source = ModelChoiceField(label=_("Demandes de"), queryset=User.objects.none())
+    target = ModelChoiceField(
         label=_("Attribuer à"),
         queryset=User.objects.none(),
         required=False,
         empty_label=_("Personne (à attribuer)"),
     )
-    service = forms.ModelChoiceField(
+    service = ModelChoiceField(
         label=_("Dans le service"),
         queryset=Service.objects.none(),
         required=False,
