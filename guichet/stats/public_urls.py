@@ -8,5 +8,6 @@ urlpatterns = [
     path("", public_views.organization_stats, name="organization"),
     path("donnees.csv", public_views.open_data, name="open_data"),
     path("donnees/schema/", public_views.open_data_schema, name="open_data_schema"),
+    path("donnees/schema.json", public_views.open_data_table_schema, name="open_data_table_schema"),
     path("demarches/<slug:slug>/", public_views.procedure_stats, name="procedure"),
 ]

@@ -4,6 +4,7 @@ below the threshold, no personal data."""
 import csv
 import datetime
 import io
+import re
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -119,3 +120,47 @@ def test_the_procedure_page_links_its_median_to_the_statistics(client, procedure
         transition_case(case=case, transition="close", actor=None)
     response = client.get(reverse("portal:procedure", args=[procedure_a.slug]))
     assert reverse("statistics:procedure", args=[procedure_a.slug]) in response.content.decode()
+
+
+def _conforms(value: str, field: dict) -> bool:
+    if value == "":
+        return not field["constraints"]["required"]
+    kind = field["type"]
+    if kind == "string":
+        return True
+    if kind == "yearmonth":
+        return re.fullmatch(r"\d{4}-(0[1-9]|1[0-2])", value) is not None
+    number = int(value) if kind == "integer" else float(value)
+    return field["constraints"]["minimum"] <= number <= field["constraints"].get("maximum", number)
+
+
+def test_the_open_data_have_a_table_schema_they_conform_to(client, history):
+    schema = client.get(reverse("statistics:open_data_table_schema"))
+    assert schema["Content-Type"] == "application/json"
+    document = schema.json()
+    assert document["$schema"] == "https://specs.frictionlessdata.io/schemas/table-schema.json"
+    assert document["licenses"][0]["name"] == "etalab-2.0"
+    assert document["path"].endswith(reverse("statistics:open_data"))
+    assert document["missingValues"] == [""]
+    csv_text = client.get(reverse("statistics:open_data")).content.decode()
+    reader = csv.reader(io.StringIO(csv_text))
+    header = next(reader)
+    fields = document["fields"]
+    assert [field["name"] for field in fields] == header
+    assert {field["type"] for field in fields} == {"string", "yearmonth", "integer", "number"}
+    rows = list(reader)
+    assert len(rows) == 24
+    for row in rows:
+        for value, field in zip(row, fields, strict=True):
+            assert _conforms(value, field), (field["name"], value)
+    keys = {tuple(row[header.index(name)] for name in document["primaryKey"]) for row in rows}
+    assert len(keys) == len(rows)
+    # The page that describes the file links to it, and the visitor's language is kept.
+    assert (
+        reverse("statistics:open_data_table_schema")
+        in client.get(reverse("statistics:open_data_schema")).content.decode()
+    )
+    english = client.get(
+        reverse("statistics:open_data_table_schema"), headers={"accept-language": "en"}
+    ).json()
+    assert english["fields"][0]["description"] == "The organization's identifier."
