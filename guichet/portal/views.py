@@ -27,7 +27,7 @@ from guichet.accounts.export import personal_data_zip
 from guichet.accounts.profile import ProfileForm
 from guichet.cases.external import demands_of_citizen
 from guichet.cases.models import Attachment, Case, Draft, Message
-from guichet.catalog.models import Procedure, Theme
+from guichet.catalog.models import Procedure, ProcedureVersion, Theme
 
 from ._common import _needs_organization, _see_other
 from .forms import TrackingLookupForm
@@ -92,8 +92,18 @@ def my_space(request):
     )
     mine = Case.objects.for_organization(request.organization).filter(citizen=request.user)
     # An unknown or out-of-range page number shows the first or the last page.
+    # The rows without the JSON documents they do not show (the answers; the procedure's
+    # form, workflow, deadline, routing and templates): its title and translations only.
     page = Paginator(
-        mine.select_related("procedure", "version")
+        mine.select_related("procedure")
+        .defer(
+            "data",
+            "procedure__fields",
+            "procedure__workflow",
+            "procedure__deadline",
+            "procedure__routing",
+            "procedure__templates",
+        )
         .annotate(unread=unread)
         .order_by("-created_at", "-pk"),
         MY_SPACE_PAGE_SIZE,
@@ -107,10 +117,12 @@ def my_space(request):
         .select_related("case")
         .order_by("-created_at")
     )
-    workflows = {}
+    # Each case's state in its version's words: each version on the page read once.
+    versions = ProcedureVersion.objects.filter(pk__in={case.version_id for case in cases})
+    workflows = {
+        version.pk: version.get_workflow() for version in versions.only("workflow", "translations")
+    }
     for case in cases:
-        if case.version_id not in workflows:
-            workflows[case.version_id] = case.version.get_workflow()
         case.state_label = workflows[case.version_id].state(case.state).label
     drafts = (
         Draft.objects.for_organization(request.organization)

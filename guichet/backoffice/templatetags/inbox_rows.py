@@ -10,11 +10,12 @@ translated words, the date format and the time are read once per page, and each 
 from django import template
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.dateformat import format as format_date
 from django.utils.formats import get_format
 from django.utils.html import conditional_escape, format_html
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext
+
+from guichet.core.markup import time_element
 
 register = template.Library()
 
@@ -30,16 +31,6 @@ ROW = (
     "<td>{created}</td>"
     "<td>{due}{deadline}</td></tr>\n"
 )
-
-
-def _time(value, date_format: str) -> str:
-    """A <time> element as `{{ value|date:'c' }}` and `{{ value|date:format }}` wrote it:
-    in the current time zone."""
-    if timezone.is_aware(value):
-        value = timezone.localtime(value)
-    return format_html(
-        '<time datetime="{}">{}</time>', value.isoformat(), format_date(value, date_format)
-    )
 
 
 @register.simple_tag
@@ -94,8 +85,8 @@ def inbox_rows(cases):
                 state=case.state_label,
                 service=case.service.name if case.service_id else "",
                 assignee=case.assignee if case.assignee_id else unassigned,
-                created=_time(case.created_at, date_format),
-                due=_time(due, date_format) if due else no_deadline,
+                created=time_element(case.created_at, date_format),
+                due=time_element(due, date_format) if due else no_deadline,
                 deadline=deadline,
             )
         )
