@@ -28,6 +28,7 @@ from guichet.catalog.formschema import (
 from guichet.catalog.models import Procedure, ProcedureVersion
 from guichet.catalog.workflow import MERGED_STATE, Category, merged_state
 from guichet.core.choices import ModelChoiceField
+from guichet.core.counting import bounded_counts
 from guichet.lib.sizes import human_size
 from guichet.organization.access import visible_services
 from guichet.organization.models import Membership, Role, Service
@@ -285,11 +286,20 @@ class InboxFilterForm(forms.Form):
         narrowed = self.narrow(cases, user=user).order_by()
         current = self.current_tab()
         searching = bool(self.filters().get("q"))
+        counted = [code for code, _label in self.TABS if code == current or not searching]
+        # One statement for all of them (guichet.core.counting).
+        counts = dict(
+            zip(
+                counted,
+                bounded_counts(
+                    [self.in_tab(narrowed, code, user=user) for code in counted], limit + 1
+                ),
+                strict=True,
+            )
+        )
         result = []
         for code, label in self.TABS:
-            count = None
-            if code == current or not searching:
-                count = self.in_tab(narrowed, code, user=user).values("pk")[: limit + 1].count()
+            count = counts.get(code)
             result.append(
                 {
                     "code": code,

@@ -249,12 +249,12 @@ def test_a_search_counts_its_current_tab_only(client, agent_a, procedure_a):
     assert tabs["all"]["count"] == 2 and tabs["all"]["current"]
     assert [code for code, tab in tabs.items() if tab["count"] is not None] == ["all"]
     assert response.text.count('class="tab-count"') == 1
-    counts = [
-        q["sql"]
+    # The tabs' counts are subqueries of one statement (guichet.core.counting).
+    counts = sum(
+        q["sql"].count('SELECT COUNT(*) FROM (SELECT "cases_case"')
         for q in searching.captured_queries
-        if q["sql"].startswith('SELECT COUNT(*) FROM (SELECT "cases_case"')
-    ]
-    assert len(counts) == 1  # the tab's; the list itself reads one row more, not a count
+    )
+    assert counts == 1  # the tab's; the list itself reads one row more, not a count
     # The other tabs still open, counted when shown.
     todo = client.get("/backoffice/", {"q": "elodie", "tab": "todo"}).context["tabs"]
     assert {tab["code"]: tab["count"] for tab in todo}["todo"] == 2
