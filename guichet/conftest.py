@@ -450,7 +450,9 @@ def desktop_page(browser, live_server):
 
 
 def check_accessibility(page) -> None:
-    """Runs axe-core on the page (WCAG 2.1 A and AA rules); any violation fails the test."""
+    """Runs axe-core on the page (WCAG 2.1 A and AA rules); any violation fails the test.
+    The page is first loaded whole: a click that navigates returns before the new document."""
+    page.wait_for_load_state("load")
     page.evaluate(AXE.read_text())
     result = page.evaluate(
         """async () => await axe.run(document, {

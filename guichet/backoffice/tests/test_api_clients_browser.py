@@ -38,6 +38,8 @@ def test_an_administrator_creates_and_revokes_a_client_accessibly(
 
     page.get_by_role("link", name="J'ai copié la clé").click()
     page.get_by_role("link", name="Révoquer SIG voirie").click()
+    # The confirmation page, loaded (axe on a page still navigating finds no document).
+    page.get_by_role("button", name="Révoquer ce client").wait_for()
     check_accessibility(page)
     page.get_by_role("button", name="Révoquer ce client").click()
     page.get_by_text("est révoqué").wait_for()
