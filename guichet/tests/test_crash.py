@@ -9,6 +9,7 @@ DATABASE_URL names PostgreSQL (CI's second pass), a SQLite file otherwise.
 
 import asyncio
 import collections
+import http.client
 import http.cookiejar
 import json
 import os
@@ -108,7 +109,15 @@ class Citizens:
             number += 1
             try:
                 reference = self._file(number)
-            except (urllib.error.URLError, OSError, AssertionError) as error:
+            except (
+                urllib.error.URLError,
+                OSError,
+                AssertionError,
+                # A server killed in the middle of an answer: a truncated response
+                # (IncompleteRead), or a page cut before its token or its reference.
+                http.client.HTTPException,
+                AttributeError,
+            ) as error:
                 # The server is down or restarting: nothing was acknowledged; try again.
                 self.failures[type(error).__name__] += 1
                 if not self.crashing.is_set():
